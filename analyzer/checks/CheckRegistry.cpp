@@ -1,0 +1,38 @@
+//===- CheckRegistry.cpp - The table of checkers --------------------------===//
+//
+// An explicit table rather than static registration objects: nothing is lost
+// when the checks are linked from a static library.
+//
+//===----------------------------------------------------------------------===//
+#include "checks/Checker.h"
+#include "checks/DoubleLockCheck.h"
+#include "checks/DoubleUnlockCheck.h"
+#include "checks/LockLeakCheck.h"
+#include "checks/OrderCycleCheck.h"
+#include "checks/OrderInversionCheck.h"
+
+#include <algorithm>
+
+namespace lockwise {
+
+std::vector<std::unique_ptr<Checker>> createCheckers() {
+  std::vector<std::unique_ptr<Checker>> All;
+  All.push_back(std::make_unique<DoubleLockCheck>());
+  All.push_back(std::make_unique<DoubleUnlockCheck>());
+  All.push_back(std::make_unique<LockLeakCheck>());
+  All.push_back(std::make_unique<OrderCycleCheck>());
+  All.push_back(std::make_unique<OrderInversionCheck>());
+  std::sort(All.begin(), All.end(), [](const auto &A, const auto &B) {
+    return std::string(A->id()) < B->id();
+  });
+  return All;
+}
+
+std::vector<TraceStep> toTrace(const Chain &C) {
+  std::vector<TraceStep> Out;
+  for (const WitnessStep &S : C)
+    Out.push_back({S.Loc.File, S.Loc.Line, S.Loc.Column, S.Message});
+  return Out;
+}
+
+} // namespace lockwise

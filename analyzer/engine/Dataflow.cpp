@@ -1,0 +1,826 @@
+//===- Dataflow.cpp - Path-sensitive lockset dataflow over one CFG --------===//
+//
+// Each block holds a small set of path states.  States that hold the same
+// locks are merged (their branch facts intersected); states that differ in
+// what they hold stay apart, so "if (!held) lock(); ... if (!held) unlock();"
+// keeps the two paths separate and correlates the second test with the
+// first - where a lockset join (as in Clang's thread-safety analysis) would
+// report a spurious imbalance.
+//
+//===----------------------------------------------------------------------===//
+#include "engine/Analysis.h"
+#include "engine/Summary.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace lockwise {
+
+namespace {
+
+constexpr size_t MaxStatesPerBlock = 32;
+constexpr size_t MaxChainLength = 12;
+constexpr size_t MaxFptrTargets = 64;
+
+using ChainPtr = std::shared_ptr<const Chain>;
+
+struct HeldLock {
+  /// Held because a callee that manages this lock across calls returned
+  /// holding it (process_msg's xs_response_mutex): that callee's leak, not
+  /// ours.
+  bool Managed = false;
+  std::string Lock;
+  Mode LockMode = Mode::Exclusive;
+  unsigned Count = 1;
+  bool Recursive = false;
+  std::string Text;
+  ChainPtr Site;
+};
+
+struct ReleaseMark {
+  std::string Lock;
+  SrcLoc Loc;
+  bool AcquiredHere = false;
+};
+
+struct PendingTry {
+  int TryId = -1;
+  std::string Lock;
+  Mode LockMode = Mode::Exclusive;
+  bool Recursive = false;
+  bool SuccessIsZero = false;
+  std::string Text;
+  ChainPtr Site;
+};
+
+struct FactValue {
+  std::string Key;
+  unsigned Origin = 0; ///< The block whose branch established it.
+  bool Value = false;
+  std::vector<std::string> Vars;
+  bool Memory = false;
+};
+
+struct PathState {
+  std::vector<HeldLock> Held;       // sorted by Lock
+  std::vector<ReleaseMark> Released; // sorted by Lock
+  std::vector<PendingTry> Pending;  // sorted by TryId
+  std::vector<FactValue> Facts;     // sorted by Key
+  std::map<std::string, int> Binds; // variable -> try id
+  std::optional<SrcLoc> LastReturn;
+
+  std::string signature() const {
+    std::string S;
+    for (const HeldLock &H : Held)
+      S += H.Lock + (H.LockMode == Mode::Shared ? "/r" : "/w") +
+           std::to_string(std::min(H.Count, 2u)) + ";";
+    S += "|";
+    for (const ReleaseMark &R : Released)
+      S += R.Lock + (R.AcquiredHere ? "+" : "-") + ";";
+    S += "|";
+    for (const PendingTry &P : Pending)
+      S += std::to_string(P.TryId) + ";";
+    return S;
+  }
+  HeldLock *findHeld(const std::string &L) {
+    for (HeldLock &H : Held)
+      if (H.Lock == L)
+        return &H;
+    return nullptr;
+  }
+  ReleaseMark *findReleased(const std::string &L) {
+    for (ReleaseMark &R : Released)
+      if (R.Lock == L)
+        return &R;
+    return nullptr;
+  }
+  const FactValue *findFact(const std::string &K) const {
+    for (const FactValue &F : Facts)
+      if (F.Key == K)
+        return &F;
+    return nullptr;
+  }
+  void addHeld(HeldLock H) {
+    auto It = std::lower_bound(
+        Held.begin(), Held.end(), H.Lock,
+        [](const HeldLock &A, const std::string &L) { return A.Lock < L; });
+    Held.insert(It, std::move(H));
+  }
+  void setReleased(ReleaseMark M) {
+    std::erase_if(Released, [&](const ReleaseMark &R) { return R.Lock == M.Lock; });
+    auto It = std::lower_bound(
+        Released.begin(), Released.end(), M.Lock,
+        [](const ReleaseMark &A, const std::string &L) { return A.Lock < L; });
+    Released.insert(It, std::move(M));
+  }
+  void addFact(FactValue F) {
+    auto It = std::lower_bound(
+        Facts.begin(), Facts.end(), F.Key,
+        [](const FactValue &A, const std::string &K) { return A.Key < K; });
+    Facts.insert(It, std::move(F));
+  }
+};
+
+/// Intersects the facts and bindings of B into A; true if A changed.
+bool intersectInto(PathState &A, const PathState &B) {
+  bool Changed = false;
+  std::vector<FactValue> Kept;
+  for (const FactValue &F : A.Facts) {
+    const FactValue *O = B.findFact(F.Key);
+    if (O && O->Value == F.Value)
+      Kept.push_back(F);
+    else
+      Changed = true;
+  }
+  A.Facts = std::move(Kept);
+  for (auto It = A.Binds.begin(); It != A.Binds.end();) {
+    auto O = B.Binds.find(It->first);
+    if (O == B.Binds.end() || O->second != It->second) {
+      It = A.Binds.erase(It);
+      Changed = true;
+    } else {
+      ++It;
+    }
+  }
+  return Changed;
+}
+
+Chain extend(const Chain &Prefix, const Chain &Suffix) {
+  Chain Out = Prefix;
+  for (const WitnessStep &S : Suffix) {
+    if (Out.size() >= MaxChainLength)
+      break;
+    Out.push_back(S);
+  }
+  return Out;
+}
+
+bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
+
+std::string describe(const std::string &Lock, const std::string &Text) {
+  if (isParamLock(Lock))
+    return "'" + Text + "'";
+  return "'" + Lock + "'";
+}
+
+/// Per-function observations, committed when the function's SCC settles.
+struct FunctionObs {
+  std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+  std::map<std::string, DoubleLockObs> DoubleLocks;
+  std::map<std::string, DoubleUnlockObs> DoubleUnlocks;
+  std::map<std::string, LeakObs> Leaks;
+  std::map<std::string, HeldAtCall> Calls;
+  bool Incomplete = false;
+};
+
+std::string locKey(const SrcLoc &L) {
+  return L.File + ":" + std::to_string(L.Line) + ":" + std::to_string(L.Column);
+}
+
+/// What a callee does at one call site, with its locks renamed to the
+/// caller's.
+struct Substitution {
+  const std::vector<ArgInfo> *Args = nullptr;
+  const class FunctionAnalysis *Caller = nullptr;
+};
+
+class FunctionAnalysis {
+public:
+  FunctionAnalysis(const Program &P, const FunctionFacts &F,
+                   const std::map<std::string, Summary> &Sums, bool HasCallers)
+      : P(P), F(F), Sums(Sums), HasCallers(HasCallers) {}
+
+  void run();
+  Summary Out;
+  FunctionObs Obs;
+
+  /// The caller-side name of a lock reference in this function.
+  std::string lockName(const LockRef &R) const {
+    if (R.K == LockRef::Param)
+      return "$" + std::to_string(R.ParamIndex);
+    return P.className(R);
+  }
+
+private:
+  void transferBlock(const Block &B, std::vector<PathState> &States);
+  void transferEvent(const Event &E, PathState &S, std::vector<PathState> &Forked);
+  void acquire(PathState &S, const std::string &Lock, Mode M, bool Recursive,
+               bool Try, const std::string &Text, const Chain &Path,
+               const SrcLoc &Loc, bool ManagedByCallee);
+  void release(PathState &S, const std::string &Lock, const std::string &Text,
+               const SrcLoc &Loc, const Chain &Path);
+  void resolveTry(PathState &S, int TryId, bool AtomNonZero);
+  void applyCall(const Event &E, PathState &S, std::vector<PathState> &Forked);
+  void addEdge(const std::string &From, const std::string &To,
+               const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget);
+  void summariseAcquire(const std::string &Lock, Mode M, bool Try,
+                        bool Recursive, int RecursiveParam, bool Guarded,
+                        const std::string &Text, const Chain &Path);
+  std::string substitute(const std::string &CalleeLock,
+                         const std::vector<ArgInfo> &Args) const;
+  bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
+                  unsigned Origin);
+  void finish(const std::vector<PathState> &ExitStates);
+
+  WitnessStep step(const SrcLoc &Loc, std::string Msg) const {
+    return WitnessStep{Loc, F.Name, std::move(Msg)};
+  }
+
+  const Program &P;
+  const FunctionFacts &F;
+  const std::map<std::string, Summary> &Sums;
+  bool HasCallers;
+};
+
+std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
+                                         const std::vector<ArgInfo> &Args) const {
+  if (!isParamLock(CalleeLock))
+    return CalleeLock;
+  unsigned Index = std::stoul(CalleeLock.substr(1));
+  if (Index >= Args.size())
+    return "";
+  const LockRef &R = Args[Index].Lock;
+  if (R.K == LockRef::None || R.K == LockRef::Unknown || R.K == LockRef::Local)
+    return "";
+  return lockName(R);
+}
+
+void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
+                               const Chain &HeldSite, const Chain &ToPath,
+                               bool RecursiveTarget) {
+  if (From.empty() || To.empty() || From == To)
+    return;
+  Chain W = extend(HeldSite, ToPath);
+  size_t ToStart = std::min(HeldSite.size(), W.size());
+  bool NeedsCaller = isParamLock(From) || isParamLock(To) ||
+                     (RecursiveTarget && HasCallers);
+  if (NeedsCaller) {
+    if (isParamLock(From) || isParamLock(To)) {
+      if (!HasCallers)
+        return; // Nobody can tell us what the parameter is.
+    }
+    DeferredEdge D{From, To, RecursiveTarget, W, ToStart};
+    for (DeferredEdge &Old : Out.Deferred)
+      if (Old == D) {
+        if (W.size() < Old.Witness.size())
+          Old = D;
+        return;
+      }
+    Out.Deferred.push_back(std::move(D));
+    return;
+  }
+  auto Key = std::make_pair(From, To);
+  auto It = Obs.Edges.find(Key);
+  if (It == Obs.Edges.end() || W.size() < It->second.Witness.size())
+    Obs.Edges[Key] = LockEdge{From, To, std::move(W), ToStart};
+}
+
+void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
+                                        bool Try, bool Recursive,
+                                        int RecursiveParam, bool Guarded,
+                                        const std::string &Text,
+                                        const Chain &Path) {
+  if (Lock.empty())
+    return;
+  for (SummaryAcquire &A : Out.Acquires)
+    if (A.Lock == Lock && A.LockMode == M && A.Try == Try) {
+      if (Path.size() < A.Witness.size()) {
+        A.Witness = Path;
+        A.Text = Text;
+      }
+      A.Recursive |= Recursive;
+      A.Guarded &= Guarded;
+      return;
+    }
+  Out.Acquires.push_back(
+      {Lock, M, Try, Recursive, RecursiveParam, Guarded, Text, Path});
+}
+
+void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
+                               bool Recursive, bool Try,
+                               const std::string &Text, const Chain &Path,
+                               const SrcLoc &Loc, bool ManagedByCallee) {
+  if (Lock.empty())
+    return;
+  if (HeldLock *H = S.findHeld(Lock)) {
+    if (H->Recursive || Recursive ||
+        (H->LockMode == Mode::Shared && M == Mode::Shared) || ManagedByCallee) {
+      if (!ManagedByCallee)
+        H->Count = std::min(H->Count + 1, 8u);
+      return;
+    }
+    // Two instances of one class (a->lock then b->lock) are not a double
+    // lock; the same spelling, or the same lock through a wrapper, is.
+    if (!Try && H->Text == Text) {
+      std::string K = Lock + "@" + locKey(Loc);
+      if (!Obs.DoubleLocks.count(K))
+        Obs.DoubleLocks[K] = DoubleLockObs{Lock, F.Name, Loc, *H->Site, Path};
+    }
+    return;
+  }
+  if (!Try)
+    for (const HeldLock &H : S.Held)
+      addEdge(H.Lock, Lock, *H.Site, Path, Recursive);
+  HeldLock N;
+  N.Lock = Lock;
+  N.LockMode = M;
+  N.Recursive = Recursive;
+  N.Text = Text;
+  N.Site = std::make_shared<const Chain>(Path);
+  S.addHeld(std::move(N));
+  std::erase_if(S.Released, [&](const ReleaseMark &R) { return R.Lock == Lock; });
+}
+
+void FunctionAnalysis::release(PathState &S, const std::string &Lock,
+                               const std::string &Text, const SrcLoc &Loc,
+                               const Chain &Path) {
+  if (Lock.empty())
+    return;
+  if (HeldLock *H = S.findHeld(Lock)) {
+    if (--H->Count > 0)
+      return;
+    std::erase_if(S.Held, [&](const HeldLock &X) { return X.Lock == Lock; });
+    S.setReleased({Lock, Loc, true});
+    return;
+  }
+  // Releasing a try-lock whose result was never tested: it succeeded.
+  for (auto It = S.Pending.begin(); It != S.Pending.end(); ++It)
+    if (It->Lock == Lock) {
+      S.Pending.erase(It);
+      S.setReleased({Lock, Loc, true});
+      return;
+    }
+  if (ReleaseMark *R = S.findReleased(Lock)) {
+    std::string K = Lock + "@" + locKey(Loc);
+    if (!Obs.DoubleUnlocks.count(K)) {
+      Chain First{step(R->Loc, describe(Lock, Text) + " released here first")};
+      Obs.DoubleUnlocks[K] = DoubleUnlockObs{Lock, F.Name, Loc, Path, First};
+    }
+    return;
+  }
+  // Held by the caller: this function is (on this path) a releasing wrapper.
+  S.setReleased({Lock, Loc, false});
+}
+
+void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
+  for (auto It = S.Pending.begin(); It != S.Pending.end(); ++It) {
+    if (It->TryId != TryId)
+      continue;
+    PendingTry T = std::move(*It);
+    S.Pending.erase(It);
+    bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
+    if (Success)
+      acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
+              *T.Site, T.Site->back().Loc, false);
+    return;
+  }
+}
+
+bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
+                                  bool TrueEdge, unsigned Origin) {
+  bool AtomNonZero = TrueEdge != C.Negated;
+  if (C.K == Condition::Try) {
+    resolveTry(S, C.TryId, AtomNonZero);
+    return true;
+  }
+  if (C.K != Condition::Fact)
+    return true;
+  if (auto B = S.Binds.find(C.Key); B != S.Binds.end())
+    resolveTry(S, B->second, AtomNonZero);
+  if (const FactValue *Known = S.findFact(C.Key))
+    return Known->Value == AtomNonZero;
+  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory});
+  return true;
+}
+
+void FunctionAnalysis::applyCall(const Event &E, PathState &S,
+                                 std::vector<PathState> &Forked) {
+  std::vector<std::string> Targets = P.callTargets(E);
+  if (Targets.size() > MaxFptrTargets)
+    Targets.resize(MaxFptrTargets);
+  WitnessStep CallStep =
+      step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : "") +
+                      (Targets.size() == 1 ? Targets[0].substr(0, Targets[0].find('@'))
+                                           : E.Name));
+  if (!S.Held.empty()) {
+    std::string K = locKey(E.Loc);
+    HeldAtCall &H = Obs.Calls[K];
+    H.Caller = F.Key;
+    H.Callee = E.Callee.empty() ? E.FptrKey : E.Callee;
+    H.Loc = E.Loc;
+    for (const HeldLock &L : S.Held)
+      if (std::find(H.Held.begin(), H.Held.end(), L.Lock) == H.Held.end())
+        H.Held.push_back(L.Lock);
+    std::sort(H.Held.begin(), H.Held.end());
+  }
+
+  std::vector<const Outcome *> AllOutcomes;
+  std::vector<std::pair<const Summary *, std::string>> Used;
+  for (const std::string &T : Targets) {
+    auto It = Sums.find(T);
+    if (It == Sums.end())
+      continue;
+    const Summary &Sum = It->second;
+    Used.push_back({&Sum, T});
+    std::string TName = T.substr(0, T.find('@'));
+    WitnessStep Step = CallStep;
+    if (Targets.size() > 1)
+      Step.Message = F.Name + " calls " + TName + " through " + E.FptrKey;
+    for (const SummaryAcquire &A : Sum.Acquires) {
+      std::string L = substitute(A.Lock, E.Args);
+      if (L.empty())
+        continue;
+      bool Recursive = A.Recursive;
+      if (A.RecursiveParam >= 0 && (size_t)A.RecursiveParam < E.Args.size() &&
+          E.Args[A.RecursiveParam].HasInt)
+        Recursive = E.Args[A.RecursiveParam].Int != 0;
+      Chain Path = extend({Step}, A.Witness);
+      std::string Text = A.Text;
+      if (isParamLock(A.Lock)) {
+        unsigned Index = std::stoul(A.Lock.substr(1));
+        if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
+          Text = E.Args[Index].Lock.Text;
+      }
+      summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
+                       A.Guarded || !S.Facts.empty(), Text, Path);
+      if (HeldLock *H = S.findHeld(L)) {
+        bool Managed = Sum.releasesFromEntry(A.Lock);
+        if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
+            !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared) &&
+            (H->Text == Text || isParamLock(A.Lock))) {
+          std::string K = L + "@" + locKey(E.Loc);
+          if (!Obs.DoubleLocks.count(K))
+            Obs.DoubleLocks[K] = DoubleLockObs{L, F.Name, E.Loc, *H->Site, Path};
+        }
+        continue;
+      }
+      if (!A.Try)
+        for (const HeldLock &H : S.Held)
+          addEdge(H.Lock, L, *H.Site, Path, Recursive);
+    }
+    for (const DeferredEdge &D : Sum.Deferred) {
+      std::string From = substitute(D.From, E.Args);
+      std::string To = substitute(D.To, E.Args);
+      if (From.empty() || To.empty())
+        continue;
+      if (D.RecursiveTarget && S.findHeld(To))
+        continue;
+      Chain Prefix{Step};
+      Chain Head(D.Witness.begin(), D.Witness.begin() + D.ToStart);
+      Chain Tail(D.Witness.begin() + D.ToStart, D.Witness.end());
+      addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget);
+    }
+    for (const Outcome &O : Sum.Outcomes)
+      AllOutcomes.push_back(&O);
+  }
+
+  // Forget what the call may have changed.
+  auto Kill = [&](PathState &X) {
+    std::erase_if(X.Facts, [&](const FactValue &Fv) {
+      for (const std::string &V : E.Vars)
+        if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
+          return true;
+      return false;
+    });
+    for (const std::string &V : E.Vars)
+      X.Binds.erase(V);
+  };
+  Kill(S);
+  if (AllOutcomes.empty())
+    return;
+
+  // One state per distinct outcome of the callee(s).
+  PathState Base = S;
+  bool First = true;
+  std::set<std::string> Seen;
+  for (size_t I = 0; I < AllOutcomes.size(); ++I) {
+    const Outcome &O = *AllOutcomes[I];
+    const Summary *Sum = nullptr;
+    // Find which summary this outcome belongs to (for "managed" locks).
+    for (auto &[SumPtr, T] : Used)
+      for (const Outcome &X : SumPtr->Outcomes)
+        if (&X == &O)
+          Sum = SumPtr;
+    PathState N = Base;
+    for (const std::string &R : O.Released) {
+      std::string L = substitute(R, E.Args);
+      // A lock the callee itself takes and keeps across calls is its own
+      // business when we do not hold it.
+      if (Sum && Sum->acquiresAndKeeps(R) && !N.findHeld(L))
+        continue;
+      release(N, L, R, E.Loc, {CallStep});
+    }
+    for (const HeldOnReturn &A : O.Acquired) {
+      std::string L = substitute(A.Lock, E.Args);
+      bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
+      acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
+              extend({CallStep}, A.Witness), E.Loc, Managed);
+      if (HeldLock *H = N.findHeld(L); H && Managed)
+        H->Managed = true;
+    }
+    std::string Sig = N.signature();
+    if (!Seen.insert(Sig).second)
+      continue;
+    if (First) {
+      S = std::move(N);
+      First = false;
+    } else {
+      Forked.push_back(std::move(N));
+    }
+  }
+}
+
+void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
+                                     std::vector<PathState> &Forked) {
+  switch (E.Kind) {
+  case EventKind::Acquire: {
+    std::string L = lockName(E.Lock);
+    Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};
+    summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
+                     !S.Facts.empty(), E.Lock.Text, Path);
+    acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
+            false);
+    return;
+  }
+  case EventKind::TryAcquire: {
+    std::string L = lockName(E.Lock);
+    if (L.empty())
+      return;
+    Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};
+    summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
+                     !S.Facts.empty(), E.Lock.Text, Path);
+    PendingTry T;
+    T.TryId = E.TryId;
+    T.Lock = L;
+    T.LockMode = E.LockMode;
+    T.Recursive = E.Recursive;
+    T.SuccessIsZero = E.SuccessIsZero;
+    T.Text = E.Lock.Text;
+    T.Site = std::make_shared<const Chain>(Path);
+    std::erase_if(S.Pending, [&](const PendingTry &X) { return X.TryId == E.TryId; });
+    S.Pending.push_back(std::move(T));
+    std::sort(S.Pending.begin(), S.Pending.end(),
+              [](const PendingTry &A, const PendingTry &B) { return A.TryId < B.TryId; });
+    if (!E.BindVar.empty())
+      S.Binds[E.BindVar] = E.TryId;
+    return;
+  }
+  case EventKind::Release: {
+    std::string L = lockName(E.Lock);
+    release(S, L, E.Lock.Text, E.Loc,
+            {step(E.Loc, describe(L, E.Lock.Text) + " released here in " + F.Name)});
+    return;
+  }
+  case EventKind::Call:
+    applyCall(E, S, Forked);
+    return;
+  case EventKind::Kill:
+    std::erase_if(S.Facts, [&](const FactValue &Fv) {
+      if (E.KillsMemory && Fv.Memory)
+        return true;
+      for (const std::string &V : E.Vars)
+        if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
+          return true;
+      return false;
+    });
+    for (const std::string &V : E.Vars)
+      S.Binds.erase(V);
+    return;
+  case EventKind::Return:
+    S.LastReturn = E.Loc;
+    return;
+  default:
+    return;
+  }
+}
+
+void FunctionAnalysis::transferBlock(const Block &B,
+                                     std::vector<PathState> &States) {
+  for (const Event &E : B.Events) {
+    std::vector<PathState> Next;
+    for (PathState &S : States) {
+      std::vector<PathState> Forked;
+      transferEvent(E, S, Forked);
+      Next.push_back(std::move(S));
+      for (PathState &X : Forked)
+        Next.push_back(std::move(X));
+    }
+    States = std::move(Next);
+  }
+}
+
+using LoopBodies = std::map<std::pair<unsigned, unsigned>, std::set<unsigned>>;
+
+/// Edges that close a cycle in a depth-first walk from the entry, each with
+/// its natural loop: the blocks that reach the edge's source without passing
+/// through its target (the loop header).
+LoopBodies backEdges(const FunctionFacts &F) {
+  std::set<std::pair<unsigned, unsigned>> Out;
+  std::vector<std::vector<unsigned>> Preds(F.Blocks.size());
+  for (const Block &B : F.Blocks)
+    for (int S : B.Succs)
+      if (S >= 0 && (size_t)S < F.Blocks.size())
+        Preds[S].push_back(B.Id);
+  std::vector<int> Color(F.Blocks.size(), 0); // 0 new, 1 on stack, 2 done
+  std::vector<std::pair<unsigned, size_t>> Stack{{F.Entry, 0}};
+  Color[F.Entry] = 1;
+  while (!Stack.empty()) {
+    auto &[Id, Next] = Stack.back();
+    const Block &B = F.Blocks[Id];
+    if (Next >= B.Succs.size()) {
+      Color[Id] = 2;
+      Stack.pop_back();
+      continue;
+    }
+    int Succ = B.Succs[Next++];
+    if (Succ < 0 || (size_t)Succ >= F.Blocks.size())
+      continue;
+    if (Color[Succ] == 1)
+      Out.insert({Id, (unsigned)Succ});
+    else if (Color[Succ] == 0) {
+      Color[Succ] = 1;
+      Stack.push_back({(unsigned)Succ, 0});
+    }
+  }
+  LoopBodies Loops;
+  for (auto [From, Header] : Out) {
+    std::set<unsigned> Body{Header, From};
+    std::vector<unsigned> Work{From};
+    while (!Work.empty()) {
+      unsigned X = Work.back();
+      Work.pop_back();
+      if (X == Header)
+        continue;
+      for (unsigned P : Preds[X])
+        if (Body.insert(P).second)
+          Work.push_back(P);
+    }
+    Loops[{From, Header}] = std::move(Body);
+  }
+  return Loops;
+}
+
+/// Adds S to a block's entry set; true if the set changed.
+bool mergeInto(std::vector<PathState> &Set, PathState S, bool &Overflow) {
+  std::string Sig = S.signature();
+  for (PathState &Old : Set)
+    if (Old.signature() == Sig)
+      return intersectInto(Old, S);
+  if (Set.size() >= MaxStatesPerBlock) {
+    Overflow = true;
+    return false;
+  }
+  Set.push_back(std::move(S));
+  return true;
+}
+
+void FunctionAnalysis::run() {
+  size_t N = F.Blocks.size();
+  if (N == 0)
+    return;
+  std::vector<std::vector<PathState>> In(N);
+  In[F.Entry].push_back(PathState());
+  std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
+  std::vector<PathState> ExitStates;
+  LoopBodies Loops = backEdges(F);
+  size_t Visits = 0, Budget = 64 * N + 256;
+  bool Overflow = false;
+  while (!Work.empty()) {
+    if (++Visits > Budget) {
+      Obs.Incomplete = true;
+      break;
+    }
+    unsigned Id = *Work.begin();
+    Work.erase(Work.begin());
+    const Block &B = F.Blocks[Id];
+    std::vector<PathState> States = In[Id];
+    transferBlock(B, States);
+    if (Id == F.Exit || B.Succs.empty()) {
+      if (Id == F.Exit)
+        for (PathState &S : States)
+          ExitStates.push_back(S);
+      continue;
+    }
+    for (size_t I = 0; I < B.Succs.size(); ++I) {
+      int Succ = B.Succs[I];
+      if (Succ < 0 || (size_t)Succ >= N)
+        continue;
+      bool Changed = false;
+      for (const PathState &S : States) {
+        PathState X = S;
+        // Around a loop, what a repeated test reads from memory may have
+        // changed: only facts about locals survive the back edge.
+        if (auto L = Loops.find({Id, (unsigned)Succ}); L != Loops.end())
+          std::erase_if(X.Facts, [&](const FactValue &Fv) {
+            return Fv.Memory && L->second.count(Fv.Origin);
+          });
+        if (B.Succs.size() == 2 && B.Cond.K != Condition::None &&
+            !edgeFilter(X, B.Cond, I == 0, Id))
+          continue;
+        Changed |= mergeInto(In[Succ], std::move(X), Overflow);
+      }
+      if (Changed)
+        Work.insert(Succ);
+    }
+  }
+  if (Overflow)
+    Obs.Incomplete = true;
+  // The exit block may have been processed several times: keep the states
+  // of its final entry set.
+  ExitStates = In[F.Exit];
+  finish(ExitStates);
+}
+
+void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
+  for (const PathState &S : ExitStates) {
+    Outcome O;
+    for (const HeldLock &H : S.Held)
+      O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Text, *H.Site});
+    for (const ReleaseMark &R : S.Released)
+      if (!R.AcquiredHere)
+        O.Released.push_back(R.Lock);
+    if (std::find(Out.Outcomes.begin(), Out.Outcomes.end(), O) == Out.Outcomes.end())
+      Out.Outcomes.push_back(std::move(O));
+  }
+  // Held at some return and released after acquisition on another path to
+  // a return: an error path that forgot to unlock (or a lock deliberately
+  // kept across calls, which a reviewer wants to see too).
+  for (const PathState &S : ExitStates)
+    for (const HeldLock &H : S.Held) {
+      if (H.Managed || Obs.Leaks.count(H.Lock))
+        continue;
+      for (const PathState &T : ExitStates) {
+        const ReleaseMark *R = nullptr;
+        for (const ReleaseMark &M : T.Released)
+          if (M.Lock == H.Lock && M.AcquiredHere)
+            R = &M;
+        bool HeldInT = false;
+        for (const HeldLock &X : T.Held)
+          HeldInT |= X.Lock == H.Lock;
+        if (!R || HeldInT)
+          continue;
+        LeakObs L;
+        L.Lock = H.Lock;
+        L.Function = F.Name;
+        L.ReturnLoc = S.LastReturn ? *S.LastReturn : F.Loc;
+        L.Acquired = *H.Site;
+        L.ReleasedAt = R->Loc;
+        Obs.Leaks[H.Lock] = std::move(L);
+        break;
+      }
+    }
+}
+
+} // namespace
+
+AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
+  (void)Rules;
+  AnalysisResult R;
+  std::map<std::string, Summary> Sums;
+  for (const std::vector<std::string> &Scc : P.sccsBottomUp()) {
+    std::map<std::string, FunctionObs> SccObs;
+    // Recursion: iterate the component until its summaries settle.
+    for (int Round = 0; Round < 4; ++Round) {
+      bool Changed = false;
+      for (const std::string &Key : Scc) {
+        const FunctionFacts *F = P.function(Key);
+        if (!F)
+          continue;
+        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key));
+        A.run();
+        auto It = Sums.find(Key);
+        if (It == Sums.end() || !(It->second == A.Out)) {
+          Changed = true;
+          Sums[Key] = std::move(A.Out);
+        }
+        SccObs[Key] = std::move(A.Obs);
+      }
+      if (!Changed || Scc.size() == 1)
+        break;
+    }
+    for (auto &[Key, O] : SccObs) {
+      ++R.Functions;
+      for (auto &[K, E] : O.Edges) {
+        auto It = R.Edges.find(K);
+        if (It == R.Edges.end() || E.Witness.size() < It->second.Witness.size())
+          R.Edges[K] = E;
+      }
+      for (auto &[K, D] : O.DoubleLocks)
+        R.DoubleLocks.push_back(D);
+      for (auto &[K, D] : O.DoubleUnlocks)
+        R.DoubleUnlocks.push_back(D);
+      for (auto &[K, L] : O.Leaks)
+        R.Leaks.push_back(L);
+      for (auto &[K, C] : O.Calls)
+        R.HeldAtCalls.push_back(C);
+      if (O.Incomplete)
+        R.Incomplete.push_back(Key);
+    }
+  }
+  return R;
+}
+
+} // namespace lockwise

@@ -1,0 +1,148 @@
+//===- Facts.h - What the frontend extracts from one translation unit -----===//
+//
+// The frontend reduces each function to its CFG with lock events in
+// evaluation order.  These values are all the engine ever sees of the
+// source, so they can be cached per TU, sharded and merged (facts are plain
+// data with a JSON form, see FactsIO.h).
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_ENGINE_FACTS_H
+#define LOCKWISE_ENGINE_FACTS_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockwise {
+
+struct SrcLoc {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  bool operator==(const SrcLoc &) const = default;
+};
+
+/// A lock (or wait queue) as named at one site, before call-site
+/// substitution.  Identity is canonicalised once, in the frontend: a member
+/// lock is named by the struct that holds it, however it was reached.
+struct LockRef {
+  enum Kind : uint8_t {
+    None,   ///< Not a lock expression.
+    Global, ///< A global variable (Root) plus member Path.
+    Type,   ///< A member reached through a pointer/array/local: Root is the
+            ///< struct tag, Path the fields ("p2m_domain" + "pod.lock").
+    Param,  ///< The object a pointer parameter points at (wrappers).
+    Local,  ///< A lock variable local to the function.
+    Unknown ///< A lock we could not name (returned by a call, ...).
+  };
+  Kind K = None;
+  std::string Root;
+  std::string Path;   ///< Dotted member path after Root ("" for none).
+  int ParamIndex = -1; ///< For Param.
+  bool StaticGlobal = false; ///< Global with internal linkage.
+  std::string File;   ///< Defining file of a static global.
+  std::string Text;   ///< Source spelling, for messages.
+};
+
+/// What one call argument is, as far as the engine cares.
+struct ArgInfo {
+  LockRef Lock;            ///< The lock the argument points at, if any.
+  bool HasInt = false;     ///< An integer constant (recursion flags).
+  long long Int = 0;
+  int Param = -1;          ///< The argument is exactly this parameter.
+  std::string Function;    ///< The argument designates this function.
+};
+
+enum class EventKind : uint8_t {
+  Acquire,
+  Release,
+  TryAcquire,
+  Call,
+  Wait,
+  Wake,
+  AssertHeld,
+  Kill,   ///< Variables written: facts about them no longer hold.
+  Return, ///< A return statement (for leak locations).
+};
+
+enum class Mode : uint8_t { Exclusive, Shared };
+
+struct Event {
+  EventKind Kind = EventKind::Call;
+  SrcLoc Loc;
+  std::string Name; ///< Primitive or callee spelling.
+  LockRef Lock;
+  Mode LockMode = Mode::Exclusive;
+  bool Recursive = false;
+  int RecursiveParam = -1; ///< Recursion decided by this parameter.
+  bool Irq = false;
+  bool Sleeps = false;
+  // TryAcquire.
+  bool SuccessIsZero = false;
+  int TryId = -1;
+  std::string BindVar; ///< Variable the try result is assigned to.
+  // Call.
+  std::string Callee;  ///< Function key for a direct call.
+  std::string FptrKey; ///< Function-pointer key for an indirect call.
+  std::vector<ArgInfo> Args;
+  // Wait: the wait_event*() condition, when the macro was recognised.
+  std::string Macro;
+  std::string CondText;
+  std::vector<std::string> CondVars;
+  // Kill.
+  std::vector<std::string> Vars;
+  bool KillsMemory = false; ///< A call: facts about memory may change.
+};
+
+/// A branch condition, reduced to what path sensitivity needs.
+struct Condition {
+  enum Kind : uint8_t { None, Fact, Try } K = None;
+  std::string Key;               ///< Normalised expression text (Fact).
+  std::vector<std::string> Vars; ///< Variables the fact depends on.
+  bool Memory = false;           ///< Depends on memory, not only locals.
+  int TryId = -1;                ///< Try: the try-call tested directly.
+  /// The true edge is taken when (atom != 0) XOR Negated.
+  bool Negated = false;
+};
+
+struct Block {
+  unsigned Id = 0;
+  std::vector<Event> Events;
+  /// Successors; for a conditional terminator [0] is the true edge and [1]
+  /// the false edge.  -1 marks an unreachable successor.
+  std::vector<int> Succs;
+  Condition Cond;
+};
+
+struct FunctionFacts {
+  std::string Key;  ///< "name" (external) or "name@file" (static).
+  std::string Name;
+  SrcLoc Loc;
+  bool IsStatic = false;
+  bool InMainFile = false;
+  std::vector<std::string> Params;
+  std::vector<Block> Blocks;
+  unsigned Entry = 0;
+  unsigned Exit = 0;
+};
+
+/// Something flows into a function-pointer key: a function, or another key.
+struct FptrFlow {
+  std::string Key;      ///< "tag.field", "global", "function#param"
+  std::string Function; ///< A function key flowing in, or
+  std::string FromKey;  ///< another key whose targets flow in.
+};
+
+struct TUFacts {
+  std::string File;
+  std::vector<FunctionFacts> Functions;
+  std::vector<FptrFlow> Fptrs;
+  /// Diagnostics from parsing (errors only): the TU is analysed as far as it
+  /// parsed.
+  std::vector<std::string> Errors;
+  bool Failed = false;
+};
+
+} // namespace lockwise
+
+#endif

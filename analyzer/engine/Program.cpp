@@ -1,0 +1,165 @@
+//===- Program.cpp --------------------------------------------------------===//
+#include "engine/Program.h"
+
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace lockwise {
+
+Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
+  std::sort(TUs.begin(), TUs.end(),
+            [](const TUFacts &A, const TUFacts &B) { return A.File < B.File; });
+  for (const TUFacts &TU : TUs) {
+    for (const FunctionFacts &F : TU.Functions) {
+      // Prefer the copy whose body is in the TU's main file.
+      auto [It, Inserted] = ByKey.emplace(F.Key, &F);
+      if (!Inserted && !It->second->InMainFile && F.InMainFile)
+        It->second = &F;
+      for (const Block &B : F.Blocks)
+        for (const Event &E : B.Events)
+          if (E.Lock.K == LockRef::Global && E.Lock.StaticGlobal)
+            StaticGlobalFiles[E.Lock.Root].insert(E.Lock.File);
+    }
+  }
+  for (auto &[Key, F] : ByKey)
+    Ordered.push_back(F);
+  resolveFunctionPointers();
+  buildCallGraph();
+}
+
+const FunctionFacts *Program::function(const std::string &Key) const {
+  auto It = ByKey.find(Key);
+  return It == ByKey.end() ? nullptr : It->second;
+}
+
+std::string Program::className(const LockRef &R) const {
+  std::string Root;
+  switch (R.K) {
+  case LockRef::Global: {
+    Root = R.Root;
+    if (R.StaticGlobal) {
+      auto It = StaticGlobalFiles.find(R.Root);
+      if (It != StaticGlobalFiles.end() && It->second.size() > 1)
+        Root += "@" + llvm::sys::path::filename(R.File).str();
+    }
+    break;
+  }
+  case LockRef::Type:
+    Root = R.Root;
+    break;
+  default:
+    return "";
+  }
+  return R.Path.empty() ? Root : Root + "." + R.Path;
+}
+
+void Program::resolveFunctionPointers() {
+  // Keys form an inclusion graph ("x.cb" receives f; "g#2" flows into
+  // "x.cb"); propagate to a fixpoint.
+  std::map<std::string, std::set<std::string>> Into; // from -> {to}
+  for (const TUFacts &TU : TUs)
+    for (const FptrFlow &F : TU.Fptrs) {
+      if (!F.Function.empty())
+        FptrTargets[F.Key].insert(F.Function);
+      else if (!F.FromKey.empty())
+        Into[F.FromKey].insert(F.Key);
+    }
+  bool Changed = true;
+  for (int Round = 0; Changed && Round < 32; ++Round) {
+    Changed = false;
+    for (auto &[From, Tos] : Into) {
+      auto Src = FptrTargets.find(From);
+      if (Src == FptrTargets.end())
+        continue;
+      std::set<std::string> Copy = Src->second;
+      for (const std::string &To : Tos)
+        for (const std::string &Fn : Copy)
+          Changed |= FptrTargets[To].insert(Fn).second;
+    }
+  }
+}
+
+std::vector<std::string> Program::callTargets(const Event &Call) const {
+  if (!Call.Callee.empty())
+    return {Call.Callee};
+  std::vector<std::string> Out;
+  auto It = FptrTargets.find(Call.FptrKey);
+  if (It == FptrTargets.end())
+    return Out;
+  for (const std::string &T : It->second)
+    if (ByKey.count(T))
+      Out.push_back(T);
+  return Out;
+}
+
+void Program::buildCallGraph() {
+  for (const FunctionFacts *F : Ordered) {
+    std::set<std::string> Seen;
+    for (const Block &B : F->Blocks)
+      for (const Event &E : B.Events) {
+        if (E.Kind != EventKind::Call)
+          continue;
+        for (const std::string &T : callTargets(E))
+          if (ByKey.count(T) && Seen.insert(T).second) {
+            Callees[F->Key].push_back(T);
+            if (T != F->Key)
+              Callers.insert(T);
+          }
+      }
+  }
+  // Tarjan's algorithm, iterative so deep kernel call chains cannot
+  // overflow the stack.  Tarjan emits SCCs callees-first.
+  std::map<std::string, int> Index, Low;
+  std::set<std::string> OnStack;
+  std::vector<std::string> Stack;
+  int Next = 0;
+  struct Frame {
+    std::string Node;
+    size_t Child;
+  };
+  for (const FunctionFacts *Root : Ordered) {
+    if (Index.count(Root->Key))
+      continue;
+    std::vector<Frame> Work{{Root->Key, 0}};
+    Index[Root->Key] = Low[Root->Key] = Next++;
+    Stack.push_back(Root->Key);
+    OnStack.insert(Root->Key);
+    while (!Work.empty()) {
+      Frame &Top = Work.back();
+      const std::vector<std::string> &Succ = Callees[Top.Node];
+      if (Top.Child < Succ.size()) {
+        const std::string &W = Succ[Top.Child++];
+        if (!Index.count(W)) {
+          Index[W] = Low[W] = Next++;
+          Stack.push_back(W);
+          OnStack.insert(W);
+          Work.push_back({W, 0});
+        } else if (OnStack.count(W)) {
+          Low[Top.Node] = std::min(Low[Top.Node], Index[W]);
+        }
+        continue;
+      }
+      std::string V = Top.Node;
+      Work.pop_back();
+      if (!Work.empty())
+        Low[Work.back().Node] = std::min(Low[Work.back().Node], Low[V]);
+      if (Low[V] != Index[V])
+        continue;
+      std::vector<std::string> Scc;
+      while (true) {
+        std::string W = Stack.back();
+        Stack.pop_back();
+        OnStack.erase(W);
+        Scc.push_back(W);
+        if (W == V)
+          break;
+      }
+      std::sort(Scc.begin(), Scc.end());
+      Sccs.push_back(std::move(Scc));
+    }
+  }
+}
+
+} // namespace lockwise

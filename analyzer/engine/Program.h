@@ -1,0 +1,55 @@
+//===- Program.h - The whole program: merged facts, call graph, SCCs ------===//
+#ifndef LOCKWISE_ENGINE_PROGRAM_H
+#define LOCKWISE_ENGINE_PROGRAM_H
+
+#include "engine/Facts.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lockwise {
+
+class Program {
+public:
+  /// Merges the TUs (sorted by file so the result does not depend on the
+  /// order they were parsed in).  A function defined in several TUs (a
+  /// static inline in a header) is kept once.
+  explicit Program(std::vector<TUFacts> TUs);
+
+  const std::vector<TUFacts> &tus() const { return TUs; }
+  const FunctionFacts *function(const std::string &Key) const;
+  /// Functions in a deterministic order (by key).
+  const std::vector<const FunctionFacts *> &functions() const { return Ordered; }
+
+  /// The canonical class of a lock reference (DESIGN.md names); "" for
+  /// parameters, locals and unknown locks.
+  std::string className(const LockRef &R) const;
+
+  /// Every function a call event may reach: the direct callee, or every
+  /// function assigned to the function pointer anywhere in the program.
+  std::vector<std::string> callTargets(const Event &Call) const;
+
+  /// Strongly connected components of the call graph, callees first.
+  const std::vector<std::vector<std::string>> &sccsBottomUp() const { return Sccs; }
+  bool hasCallers(const std::string &Key) const { return Callers.count(Key) != 0; }
+
+private:
+  void resolveFunctionPointers();
+  void buildCallGraph();
+
+  std::vector<TUFacts> TUs;
+  std::map<std::string, const FunctionFacts *> ByKey;
+  std::vector<const FunctionFacts *> Ordered;
+  /// Static global lock names defined in more than one file get "@file".
+  std::map<std::string, std::set<std::string>> StaticGlobalFiles;
+  std::map<std::string, std::set<std::string>> FptrTargets;
+  std::map<std::string, std::vector<std::string>> Callees;
+  std::set<std::string> Callers;
+  std::vector<std::vector<std::string>> Sccs;
+};
+
+} // namespace lockwise
+
+#endif

@@ -1,0 +1,99 @@
+//===- Summary.h - What callers need to know about a function -------------===//
+//
+// Summaries are context-free and parameterised: a lock reached through a
+// pointer parameter is named "$N" and substituted at each call site, so
+// wrappers (pod_lock(p), mm_lock(pod, ...), a ring_lock(r) helper) name the
+// caller's lock.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_ENGINE_SUMMARY_H
+#define LOCKWISE_ENGINE_SUMMARY_H
+
+#include "engine/Analysis.h"
+
+namespace lockwise {
+
+/// A lock the function acquires somewhere inside (itself or a callee).
+struct SummaryAcquire {
+  std::string Lock;
+  Mode LockMode = Mode::Exclusive;
+  bool Try = false;
+  bool Recursive = false;
+  int RecursiveParam = -1;
+  /// Taken only under a branch condition ("if (current->pid !=
+  /// xenwatch_pid) mutex_lock(...)"): callers cannot tell whether it happens
+  /// in their context, so it adds order edges but no double-lock.
+  bool Guarded = false;
+  std::string Text;
+  Chain Witness; ///< From the function's entry down to the acquisition.
+  bool operator==(const SummaryAcquire &) const = default;
+};
+
+struct HeldOnReturn {
+  std::string Lock;
+  Mode LockMode = Mode::Exclusive;
+  bool Recursive = false;
+  std::string Text;
+  Chain Witness;
+  bool operator==(const HeldOnReturn &O) const {
+    return Lock == O.Lock && LockMode == O.LockMode && Recursive == O.Recursive;
+  }
+};
+
+/// The effect of one class of paths through the function.
+struct Outcome {
+  std::vector<HeldOnReturn> Acquired;  ///< Held on return, not on entry.
+  std::vector<std::string> Released;   ///< Held on entry, released.
+  bool operator==(const Outcome &) const = default;
+};
+
+/// An order edge that only the caller can decide: one end is a parameter's
+/// lock, or the acquired lock is recursive and may already be held.
+struct DeferredEdge {
+  std::string From;
+  std::string To;
+  bool RecursiveTarget = false;
+  Chain Witness;
+  size_t ToStart = 0;
+  bool operator==(const DeferredEdge &O) const {
+    return From == O.From && To == O.To && RecursiveTarget == O.RecursiveTarget;
+  }
+};
+
+struct Summary {
+  std::vector<SummaryAcquire> Acquires;
+  std::vector<Outcome> Outcomes;
+  std::vector<DeferredEdge> Deferred;
+  bool operator==(const Summary &O) const {
+    if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
+        Acquires.size() != O.Acquires.size())
+      return false;
+    for (size_t I = 0; I < Acquires.size(); ++I)
+      if (Acquires[I].Lock != O.Acquires[I].Lock ||
+          Acquires[I].LockMode != O.Acquires[I].LockMode ||
+          Acquires[I].Try != O.Acquires[I].Try)
+        return false;
+    return true;
+  }
+  /// Locks some outcome releases without acquiring: the function expects
+  /// them possibly held on entry (it manages them across calls).
+  /// Locks some outcome returns holding.
+  bool acquiresAndKeeps(const std::string &Lock) const {
+    for (const Outcome &O : Outcomes)
+      for (const HeldOnReturn &H : O.Acquired)
+        if (H.Lock == Lock)
+          return releasesFromEntry(Lock);
+    return false;
+  }
+  bool releasesFromEntry(const std::string &Lock) const {
+    for (const Outcome &O : Outcomes)
+      for (const std::string &R : O.Released)
+        if (R == Lock)
+          return true;
+    return false;
+  }
+};
+
+} // namespace lockwise
+
+#endif

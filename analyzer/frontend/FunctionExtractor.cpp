@@ -1,0 +1,668 @@
+//===- FunctionExtractor.cpp ----------------------------------------------===//
+//
+// Builds Clang's CFG for one function (every subexpression its own element,
+// so calls appear in evaluation order) and turns each element into the lock
+// events the engine needs.  Branch conditions are reduced to facts that
+// path-sensitive analysis can correlate (if (!held) lock(); ...
+// if (!held) unlock();) and to try-lock outcomes.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/FunctionExtractor.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+
+namespace lockwise {
+
+namespace {
+std::string cleanPath(llvm::StringRef P) {
+  llvm::SmallString<256> S(P);
+  llvm::sys::path::remove_dots(S, /*remove_dot_dot=*/true);
+  return std::string(S);
+}
+} // namespace
+
+SrcLoc userLoc(SourceLocation L, const SourceManager &SM) {
+  SrcLoc Out;
+  if (L.isInvalid())
+    return Out;
+  SourceLocation E = SM.getExpansionLoc(L);
+  PresumedLoc P = SM.getPresumedLoc(E, /*UseLineDirectives=*/false);
+  if (P.isInvalid())
+    return Out;
+  Out.File = cleanPath(P.getFilename());
+  Out.Line = P.getLine();
+  Out.Column = P.getColumn();
+  return Out;
+}
+
+std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
+  const FunctionDecl *Def = FD->getDefinition();
+  if (!Def)
+    Def = FD;
+  std::string Name = Def->getNameAsString();
+  if (Def->isExternallyVisible())
+    return Name;
+  return Name + "@" + userLoc(Def->getLocation(), SM).File;
+}
+
+const FunctionDecl *designatedFunction(const Expr *E) {
+  E = stripCasts(E);
+  if (auto *UO = dyn_cast_or_null<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_AddrOf)
+    E = stripCasts(UO->getSubExpr());
+  if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+    return dyn_cast<FunctionDecl>(DRE->getDecl());
+  return nullptr;
+}
+
+std::string fptrKeyOf(const Expr *E, const FunctionDecl *InFunction,
+                      const SourceManager &SM) {
+  E = stripCasts(E);
+  if (auto *UO = dyn_cast_or_null<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_Deref)
+    E = stripCasts(UO->getSubExpr());
+  if (auto *ME = dyn_cast_or_null<MemberExpr>(E)) {
+    QualType Base = ME->getBase()->getType();
+    if (ME->isArrow())
+      Base = Base->getPointeeType();
+    return LockIdentity::recordName(Base) + "." +
+           ME->getMemberDecl()->getNameAsString();
+  }
+  auto *DRE = dyn_cast_or_null<DeclRefExpr>(E);
+  if (!DRE)
+    return "";
+  if (auto *PVD = dyn_cast<ParmVarDecl>(DRE->getDecl())) {
+    if (!InFunction)
+      return "";
+    return functionKey(InFunction, SM) + "#" +
+           std::to_string(PVD->getFunctionScopeIndex());
+  }
+  if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+    if (VD->hasGlobalStorage() && !VD->isStaticLocal()) {
+      if (VD->isExternallyVisible())
+        return VD->getNameAsString();
+      return VD->getNameAsString() + "@" + userLoc(VD->getLocation(), SM).File;
+    }
+    if (InFunction)
+      return VD->getNameAsString() + "@" + functionKey(InFunction, SM);
+  }
+  return "";
+}
+
+namespace {
+
+/// Extraction state for one function.
+class Extraction {
+public:
+  Extraction(ASTContext &Ctx, const rules::RuleSet &Rules,
+             const LockIdentity &Ids, const FunctionDecl *FD,
+             std::function<void(const FunctionDecl *)> &OnCallee,
+             std::vector<FptrFlow> &Fptrs)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids), FD(FD),
+        OnCallee(OnCallee), Fptrs(Fptrs), Key(functionKey(FD, SM)) {}
+
+  std::optional<FunctionFacts> run();
+
+private:
+  void visitElement(const Stmt *S, Block &B);
+  void visitCall(const CallExpr *CE, Block &B);
+  void visitPrimitive(const CallExpr *CE, const rules::Primitive &P, Block &B);
+  void bindTry(const Expr *Value, const std::string &Var);
+  void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
+               SourceLocation L);
+  Condition reduceCondition(const Expr *E);
+  void recordWaitMacro(const CallExpr *CE, Event &Ev);
+  ArgInfo argInfo(const Expr *Arg);
+  std::string varName(const Expr *E, bool &IsLocal);
+  /// The variable and member names an lvalue write may change: facts that
+  /// mention any of them no longer hold.
+  std::vector<std::string> writtenNames(const Expr *LHS);
+  void collectVars(const Expr *E, std::vector<std::string> &Vars,
+                   bool &Memory, bool &Pure);
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const rules::RuleSet &Rules;
+  const LockIdentity &Ids;
+  const FunctionDecl *FD;
+  std::function<void(const FunctionDecl *)> &OnCallee;
+  std::vector<FptrFlow> &Fptrs;
+  std::string Key;
+  int NextTryId = 0;
+  llvm::DenseMap<const CallExpr *, int> TryIds;
+  /// Where each try event sits, to bind "rc = mutex_trylock(...)" later.
+  llvm::DenseMap<int, std::pair<Block *, size_t>> TryEvents;
+};
+
+std::optional<FunctionFacts> Extraction::run() {
+  CFG::BuildOptions BO;
+  BO.setAllAlwaysAdd();
+  BO.PruneTriviallyFalseEdges = true;
+  BO.AddImplicitDtors = false;
+  BO.AddInitializers = false;
+  BO.AddTemporaryDtors = false;
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, FD->getBody(), &Ctx, BO);
+  if (!G)
+    return std::nullopt;
+
+  FunctionFacts F;
+  F.Key = Key;
+  F.Name = FD->getNameAsString();
+  F.Loc = userLoc(FD->getLocation(), SM);
+  F.IsStatic = !FD->isExternallyVisible();
+  F.InMainFile = SM.isInMainFile(SM.getExpansionLoc(FD->getLocation()));
+  for (const ParmVarDecl *P : FD->parameters())
+    F.Params.push_back(P->getNameAsString());
+  F.Blocks.resize(G->getNumBlockIDs());
+  F.Entry = G->getEntry().getBlockID();
+  F.Exit = G->getExit().getBlockID();
+
+  for (const CFGBlock *CB : *G) {
+    Block &B = F.Blocks[CB->getBlockID()];
+    B.Id = CB->getBlockID();
+    for (const CFGElement &E : *CB)
+      if (auto CS = E.getAs<CFGStmt>())
+        visitElement(CS->getStmt(), B);
+    // A path through BUG(), panic() or another noreturn call ends there:
+    // it is not a return of the function.
+    if (CB->hasNoReturnElement())
+      continue;
+    for (const CFGBlock::AdjacentBlock &Succ : CB->succs())
+      B.Succs.push_back(Succ.isReachable() ? (int)Succ->getBlockID() : -1);
+    if (B.Succs.size() == 2)
+      if (const Stmt *T = CB->getTerminatorStmt()) {
+        const Expr *Cond = dyn_cast_or_null<Expr>(
+            CB->getTerminatorCondition(/*StripParens=*/true));
+        // Reaching the block that ends "a && b" (or "a || b") already fixed
+        // a; the branch tests b alone.
+        if (auto *BO2 = dyn_cast_or_null<BinaryOperator>(Cond);
+            BO2 && BO2->isLogicalOp() && T != BO2)
+          Cond = BO2->getRHS();
+        if (Cond)
+          B.Cond = reduceCondition(Cond);
+      }
+  }
+  return F;
+}
+
+void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
+                         SourceLocation L) {
+  if (Vars.empty() && !Memory)
+    return;
+  Event Ev;
+  Ev.Kind = EventKind::Kill;
+  Ev.Loc = userLoc(L, SM);
+  Ev.Vars = std::move(Vars);
+  Ev.KillsMemory = Memory;
+  B.Events.push_back(std::move(Ev));
+}
+
+std::string Extraction::varName(const Expr *E, bool &IsLocal) {
+  E = stripCasts(E);
+  IsLocal = false;
+  while (true) {
+    if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      E = stripCasts(ME->getBase());
+      continue;
+    }
+    if (auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = stripCasts(ASE->getBase());
+      continue;
+    }
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_Deref) {
+      E = stripCasts(UO->getSubExpr());
+      continue;
+    }
+    break;
+  }
+  if (auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+      IsLocal = VD->isLocalVarDeclOrParm() && !VD->isStaticLocal();
+      return VD->getNameAsString();
+    }
+  return "";
+}
+
+std::vector<std::string> Extraction::writtenNames(const Expr *LHS) {
+  std::vector<std::string> Names;
+  const Expr *E = stripCasts(LHS);
+  while (E) {
+    if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      Names.push_back("." + ME->getMemberDecl()->getNameAsString());
+      E = stripCasts(ME->getBase());
+    } else if (auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = stripCasts(ASE->getBase());
+    } else if (auto *UO = dyn_cast<UnaryOperator>(E);
+               UO && UO->getOpcode() == UO_Deref) {
+      E = stripCasts(UO->getSubExpr());
+    } else {
+      break;
+    }
+  }
+  if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+    Names.push_back(DRE->getDecl()->getNameAsString());
+  return Names;
+}
+
+void Extraction::visitElement(const Stmt *S, Block &B) {
+  if (auto *CE = dyn_cast<CallExpr>(S)) {
+    visitCall(CE, B);
+    return;
+  }
+  if (auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (!BO->isAssignmentOp())
+      return;
+    bool IsLocal = false;
+    std::string Var = varName(BO->getLHS(), IsLocal);
+    const Expr *LHS = stripCasts(BO->getLHS());
+    bool Whole = isa<DeclRefExpr>(LHS);
+    addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc());
+    if (Whole && BO->getOpcode() == BO_Assign && !Var.empty())
+      bindTry(BO->getRHS(), Var);
+    // "x->cb = f" / "x->cb = param": function-pointer flows.
+    std::string FKey = fptrKeyOf(BO->getLHS(), FD, SM);
+    if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType()) {
+      if (auto *Fn = designatedFunction(BO->getRHS())) {
+        Fptrs.push_back({FKey, functionKey(Fn, SM), ""});
+        OnCallee(Fn);
+      } else {
+        std::string From = fptrKeyOf(BO->getRHS(), FD, SM);
+        if (!From.empty())
+          Fptrs.push_back({FKey, "", From});
+      }
+    }
+    return;
+  }
+  if (auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (!UO->isIncrementDecrementOp())
+      return;
+    addKill(B, writtenNames(UO->getSubExpr()), false, UO->getOperatorLoc());
+    return;
+  }
+  if (auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls()) {
+      auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD)
+        continue;
+      addKill(B, {VD->getNameAsString()}, false, VD->getLocation());
+      if (VD->getInit()) {
+        bindTry(VD->getInit(), VD->getNameAsString());
+        if (VD->getType()->isFunctionPointerType())
+          if (auto *Fn = designatedFunction(VD->getInit())) {
+            Fptrs.push_back({VD->getNameAsString() + "@" + Key,
+                             functionKey(Fn, SM), ""});
+            OnCallee(Fn);
+          }
+      }
+    }
+    return;
+  }
+  if (auto *RS = dyn_cast<ReturnStmt>(S)) {
+    Event Ev;
+    Ev.Kind = EventKind::Return;
+    Ev.Loc = userLoc(RS->getReturnLoc(), SM);
+    B.Events.push_back(std::move(Ev));
+    return;
+  }
+}
+
+void Extraction::bindTry(const Expr *Value, const std::string &Var) {
+  auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(Value));
+  if (!CE)
+    return;
+  auto It = TryIds.find(CE);
+  if (It == TryIds.end())
+    return;
+  auto Where = TryEvents.find(It->second);
+  if (Where == TryEvents.end())
+    return;
+  Where->second.first->Events[Where->second.second].BindVar = Var;
+}
+
+ArgInfo Extraction::argInfo(const Expr *Arg) {
+  ArgInfo A;
+  const Expr *S = stripCasts(Arg);
+  Expr::EvalResult R;
+  if (!Arg->isValueDependent() && Arg->getType()->isIntegralOrEnumerationType() &&
+      Arg->EvaluateAsInt(R, Ctx)) {
+    A.HasInt = true;
+    A.Int = R.Val.getInt().getExtValue();
+  }
+  if (auto *DRE = dyn_cast<DeclRefExpr>(S))
+    if (auto *PVD = dyn_cast<ParmVarDecl>(DRE->getDecl()))
+      A.Param = PVD->getFunctionScopeIndex();
+  if (auto *Fn = designatedFunction(Arg))
+    A.Function = functionKey(Fn, SM);
+  if (Arg->getType()->isPointerType() &&
+      !Arg->getType()->getPointeeType()->isFunctionType() &&
+      !Arg->getType()->getPointeeType()->isCharType())
+    A.Lock = Ids.resolvePointer(Arg, FD);
+  return A;
+}
+
+void Extraction::recordWaitMacro(const CallExpr *CE, Event &Ev) {
+  // wait_event*(wq, condition) is a macro around prepare_to_wait_event():
+  // climb the expansion stack to the outermost wait_event* invocation and
+  // take its condition argument from the source text.
+  SourceLocation L = CE->getBeginLoc();
+  const LangOptions &LO = Ctx.getLangOpts();
+  SourceLocation Found;
+  std::string FoundName;
+  for (int Depth = 0; L.isMacroID() && Depth < 64; ++Depth) {
+    llvm::StringRef Name = Lexer::getImmediateMacroName(L, SM, LO);
+    if (Name.starts_with("wait_event") || Name.starts_with("wait_var_event")) {
+      Found = L;
+      FoundName = Name.str();
+    }
+    L = SM.getImmediateMacroCallerLoc(L);
+  }
+  if (Found.isInvalid())
+    return;
+  CharSourceRange Range = SM.getImmediateExpansionRange(Found);
+  llvm::StringRef Text = Lexer::getSourceText(Range, SM, LO);
+  Ev.Macro = FoundName;
+  size_t Open = Text.find('(');
+  if (Open == llvm::StringRef::npos)
+    return;
+  // Split the arguments at top-level commas.
+  std::vector<std::string> Args;
+  int Nest = 0;
+  std::string Cur;
+  for (char C : Text.drop_front(Open + 1)) {
+    if ((C == ',' && Nest == 0) || (C == ')' && Nest == 0)) {
+      Args.push_back(llvm::StringRef(Cur).trim().str());
+      Cur.clear();
+      if (C == ')')
+        break;
+      continue;
+    }
+    if (C == '(' || C == '[' || C == '{')
+      ++Nest;
+    if (C == ')' || C == ']' || C == '}')
+      --Nest;
+    Cur += C;
+  }
+  if (Args.size() < 2)
+    return;
+  Ev.CondText = Args[1];
+  // Identifiers of the condition that are not called: the state it reads.
+  llvm::StringRef Cond = Ev.CondText;
+  for (size_t I = 0; I < Cond.size();) {
+    if (!(isalpha((unsigned char)Cond[I]) || Cond[I] == '_')) {
+      ++I;
+      continue;
+    }
+    size_t J = I;
+    while (J < Cond.size() && (isalnum((unsigned char)Cond[J]) || Cond[J] == '_'))
+      ++J;
+    size_t K = J;
+    while (K < Cond.size() && Cond[K] == ' ')
+      ++K;
+    bool Called = K < Cond.size() && Cond[K] == '(';
+    bool Member = I >= 1 && (Cond[I - 1] == '.' || (I >= 2 && Cond.substr(I - 2, 2) == "->"));
+    if (!Called && !Member)
+      Ev.CondVars.push_back(Cond.substr(I, J - I).str());
+    I = J;
+  }
+}
+
+void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
+                                Block &B) {
+  using rules::PrimitiveOp;
+  if (P.Op == PrimitiveOp::Transparent || P.Op == PrimitiveOp::IsHeld)
+    return;
+  Event Ev;
+  Ev.Loc = userLoc(CE->getBeginLoc(), SM);
+  Ev.Name = P.Name;
+  if (P.Arg < CE->getNumArgs())
+    Ev.Lock = Ids.resolvePointer(CE->getArg(P.Arg), FD);
+  Ev.LockMode = P.Mode == rules::LockMode::Shared ? Mode::Shared : Mode::Exclusive;
+  Ev.Recursive = P.Recursive;
+  Ev.Irq = P.DisablesIrq;
+  Ev.Sleeps = P.Sleeps;
+  if (P.RecursiveArg && *P.RecursiveArg < CE->getNumArgs()) {
+    ArgInfo A = argInfo(CE->getArg(*P.RecursiveArg));
+    if (A.HasInt)
+      Ev.Recursive = A.Int != 0;
+    else if (A.Param >= 0)
+      Ev.RecursiveParam = A.Param;
+  }
+  switch (P.Op) {
+  case PrimitiveOp::Acquire:
+    Ev.Kind = EventKind::Acquire;
+    break;
+  case PrimitiveOp::Release:
+    Ev.Kind = EventKind::Release;
+    break;
+  case PrimitiveOp::TryAcquire:
+    Ev.Kind = EventKind::TryAcquire;
+    Ev.SuccessIsZero = P.Success == rules::SuccessValue::Zero;
+    Ev.TryId = NextTryId++;
+    TryIds[CE] = Ev.TryId;
+    TryEvents[Ev.TryId] = {&B, B.Events.size()};
+    break;
+  case PrimitiveOp::Wait:
+    Ev.Kind = EventKind::Wait;
+    recordWaitMacro(CE, Ev);
+    break;
+  case PrimitiveOp::Wake:
+    Ev.Kind = EventKind::Wake;
+    break;
+  case PrimitiveOp::AssertHeld:
+    Ev.Kind = EventKind::AssertHeld;
+    break;
+  default:
+    return;
+  }
+  B.Events.push_back(std::move(Ev));
+}
+
+void Extraction::visitCall(const CallExpr *CE, Block &B) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (Callee) {
+    if (const rules::Primitive *P = Rules.findPrimitive(Callee->getName())) {
+      visitPrimitive(CE, *P, B);
+      return;
+    }
+    // Compiler builtins never touch locks.
+    if (Callee->getBuiltinID() != 0)
+      return;
+  }
+  Event Ev;
+  Ev.Kind = EventKind::Call;
+  Ev.Loc = userLoc(CE->getBeginLoc(), SM);
+  if (Callee) {
+    Ev.Name = Callee->getNameAsString();
+    Ev.Callee = functionKey(Callee, SM);
+    if (const FunctionDecl *Def = Callee->getDefinition())
+      OnCallee(Def);
+  } else {
+    Ev.FptrKey = fptrKeyOf(CE->getCallee(), FD, SM);
+    Ev.Name = Ev.FptrKey.empty() ? "(indirect)" : Ev.FptrKey;
+  }
+  std::vector<std::string> AddrTaken;
+  for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+    const Expr *Arg = CE->getArg(I);
+    Ev.Args.push_back(argInfo(Arg));
+    const ArgInfo &A = Ev.Args.back();
+    if (!Ev.Callee.empty()) {
+      std::string ParamKey = Ev.Callee + "#" + std::to_string(I);
+      if (!A.Function.empty()) {
+        Fptrs.push_back({ParamKey, A.Function, ""});
+        if (auto *Fn = designatedFunction(Arg))
+          OnCallee(Fn);
+      } else if (Arg->getType()->isFunctionPointerType()) {
+        std::string From = fptrKeyOf(Arg, FD, SM);
+        if (!From.empty())
+          Fptrs.push_back({ParamKey, "", From});
+      }
+    }
+    // Passing &x lets the callee change x.
+    if (auto *UO = dyn_cast<UnaryOperator>(stripCasts(Arg));
+        UO && UO->getOpcode() == UO_AddrOf) {
+      bool IsLocal = false;
+      std::string V = varName(UO->getSubExpr(), IsLocal);
+      if (!V.empty())
+        AddrTaken.push_back(V);
+    }
+  }
+  Ev.Vars = std::move(AddrTaken);
+  B.Events.push_back(std::move(Ev));
+}
+
+void Extraction::collectVars(const Expr *E, std::vector<std::string> &Vars,
+                             bool &Memory, bool &Pure) {
+  if (!E)
+    return;
+  E = E->IgnoreParenImpCasts();
+  // A call in a condition ("current->pid != xenwatch_pid") still names the
+  // same state when the same test is repeated; it depends on memory, so
+  // loop back edges forget it.
+  if (isa<CallExpr>(E) || isa<StmtExpr>(E))
+    Memory = true;
+  if (isa<StmtExpr>(E))
+    return;
+  if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isAssignmentOp()) {
+    Pure = false;
+    return;
+  }
+  if (auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->isIncrementDecrementOp()) {
+      Pure = false;
+      return;
+    }
+    if (UO->getOpcode() == UO_Deref)
+      Memory = true;
+  }
+  if (auto *ME = dyn_cast<MemberExpr>(E)) {
+    Memory = true;
+    Vars.push_back("." + ME->getMemberDecl()->getNameAsString());
+  }
+  if (isa<ArraySubscriptExpr>(E))
+    Memory = true;
+  if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+      Vars.push_back(VD->getNameAsString());
+      if (!VD->isLocalVarDeclOrParm() || VD->isStaticLocal())
+        Memory = true;
+    }
+    return;
+  }
+  for (const Stmt *Child : E->children())
+    if (auto *CE = dyn_cast_or_null<Expr>(Child))
+      collectVars(CE, Vars, Memory, Pure);
+}
+
+Condition Extraction::reduceCondition(const Expr *E) {
+  Condition C;
+  bool Negated = false;
+  // Peel "!x", "x == 0", "x != 0", "x < 0" down to an atom.
+  while (true) {
+    E = E->IgnoreParenImpCasts();
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
+      Negated = !Negated;
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (auto *BO = dyn_cast<BinaryOperator>(E);
+        BO && (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE)) {
+      auto IsZero = [&](const Expr *X) {
+        X = X->IgnoreParenCasts();
+        Expr::EvalResult R;
+        return !X->isValueDependent() && X->EvaluateAsInt(R, Ctx) &&
+               R.Val.getInt() == 0;
+      };
+      if (IsZero(BO->getRHS())) {
+        Negated ^= BO->getOpcode() == BO_EQ;
+        E = BO->getLHS();
+        continue;
+      }
+      if (IsZero(BO->getLHS())) {
+        Negated ^= BO->getOpcode() == BO_EQ;
+        E = BO->getRHS();
+        continue;
+      }
+    }
+    break;
+  }
+  // A try-lock tested directly, or through "(rc = mutex_trylock()) ...".
+  const Expr *Inner = E;
+  if (auto *BO = dyn_cast<BinaryOperator>(Inner); BO && BO->getOpcode() == BO_Assign)
+    Inner = BO->getRHS()->IgnoreParenImpCasts();
+  // "ret < 0" on an error-code try (mutex_lock_interruptible) means failure,
+  // i.e. non-zero.
+  if (auto *BO = dyn_cast<BinaryOperator>(Inner); BO && BO->getOpcode() == BO_LT) {
+    Expr::EvalResult R;
+    const Expr *RHS = BO->getRHS()->IgnoreParenCasts();
+    if (!RHS->isValueDependent() && RHS->EvaluateAsInt(R, Ctx) &&
+        R.Val.getInt() == 0) {
+      const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+      if (auto *A = dyn_cast<BinaryOperator>(L); A && A->getOpcode() == BO_Assign)
+        L = A->getRHS()->IgnoreParenImpCasts();
+      if (auto *CE = dyn_cast<CallExpr>(L))
+        if (auto It = TryIds.find(CE); It != TryIds.end()) {
+          C.K = Condition::Try;
+          C.TryId = It->second;
+          C.Negated = Negated;
+          return C;
+        }
+      if (auto *DRE = dyn_cast<DeclRefExpr>(L)) {
+        // "if (rc < 0)" after "rc = mutex_lock_interruptible()": the fact
+        // "rc" (non-zero) decides the try.
+        C.K = Condition::Fact;
+        C.Key = DRE->getDecl()->getNameAsString();
+        C.Vars = {C.Key};
+        C.Negated = Negated;
+        C.Memory = false;
+        return C;
+      }
+    }
+  }
+  if (auto *CE = dyn_cast<CallExpr>(Inner))
+    if (auto It = TryIds.find(CE); It != TryIds.end()) {
+      C.K = Condition::Try;
+      C.TryId = It->second;
+      C.Negated = Negated;
+      return C;
+    }
+  bool Pure = true, Memory = false;
+  std::vector<std::string> Vars;
+  collectVars(E, Vars, Memory, Pure);
+  if (!Pure)
+    return C;
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
+  OS.flush();
+  C.K = Condition::Fact;
+  C.Key = Text;
+  std::sort(Vars.begin(), Vars.end());
+  Vars.erase(std::unique(Vars.begin(), Vars.end()), Vars.end());
+  C.Vars = std::move(Vars);
+  C.Memory = Memory;
+  C.Negated = Negated;
+  return C;
+}
+
+} // namespace
+
+std::optional<FunctionFacts> FunctionExtractor::extract(const FunctionDecl *FD) {
+  if (!FD->hasBody() || FD->isDependentContext())
+    return std::nullopt;
+  Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs);
+  return X.run();
+}
+
+} // namespace lockwise

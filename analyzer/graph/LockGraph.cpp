@@ -1,0 +1,162 @@
+//===- LockGraph.cpp ------------------------------------------------------===//
+#include "graph/LockGraph.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <deque>
+
+namespace lockwise {
+
+LockGraph::LockGraph(const AnalysisResult &R) : Edges(R.Edges) {
+  for (auto &[Key, E] : Edges) {
+    Locks.insert(Key.first);
+    Locks.insert(Key.second);
+  }
+}
+
+const LockEdge *LockGraph::edge(const std::string &From,
+                                const std::string &To) const {
+  auto It = Edges.find({From, To});
+  return It == Edges.end() ? nullptr : &It->second;
+}
+
+std::vector<std::string> LockGraph::successors(const std::string &L) const {
+  std::vector<std::string> Out;
+  for (auto It = Edges.lower_bound({L, ""});
+       It != Edges.end() && It->first.first == L; ++It)
+    Out.push_back(It->first.second);
+  return Out;
+}
+
+std::vector<std::string> LockGraph::shortestPath(const std::string &A,
+                                                 const std::string &B) const {
+  std::map<std::string, std::string> Parent;
+  std::deque<std::string> Queue{A};
+  Parent[A] = A;
+  while (!Queue.empty()) {
+    std::string U = Queue.front();
+    Queue.pop_front();
+    for (const std::string &V : successors(U)) {
+      if (Parent.count(V))
+        continue;
+      Parent[V] = U;
+      if (V == B) {
+        std::vector<std::string> Path{B};
+        for (std::string X = B; X != A;) {
+          X = Parent[X];
+          Path.insert(Path.begin(), X);
+        }
+        return Path;
+      }
+      Queue.push_back(V);
+    }
+  }
+  return {};
+}
+
+std::vector<std::vector<std::string>> LockGraph::cycles(size_t Max) const {
+  std::set<std::vector<std::string>> Seen;
+  std::vector<std::vector<std::string>> Out;
+  for (auto &[Key, E] : Edges) {
+    // The shortest cycle through this edge: the edge, then back.
+    std::vector<std::string> Back = shortestPath(Key.second, Key.first);
+    if (Back.empty())
+      continue;
+    std::vector<std::string> Cycle(Back.begin(), Back.end()); // to ... from
+    // Rotate to start at the smallest lock.
+    auto Min = std::min_element(Cycle.begin(), Cycle.end());
+    std::rotate(Cycle.begin(), Min, Cycle.end());
+    if (!Seen.insert(Cycle).second)
+      continue;
+    Out.push_back(Cycle);
+    if (Out.size() >= Max)
+      break;
+  }
+  std::sort(Out.begin(), Out.end(), [](const auto &A, const auto &B) {
+    if (A.size() != B.size())
+      return A.size() < B.size();
+    return A < B;
+  });
+  return Out;
+}
+
+LockGraph LockGraph::around(const std::string &Center, unsigned Depth) const {
+  std::map<std::string, unsigned> Dist{{Center, 0}};
+  std::deque<std::string> Queue{Center};
+  while (!Queue.empty()) {
+    std::string U = Queue.front();
+    Queue.pop_front();
+    if (Dist[U] >= Depth)
+      continue;
+    for (auto &[Key, E] : Edges) {
+      std::string V;
+      if (Key.first == U)
+        V = Key.second;
+      else if (Key.second == U)
+        V = Key.first;
+      else
+        continue;
+      if (Dist.count(V))
+        continue;
+      Dist[V] = Dist[U] + 1;
+      Queue.push_back(V);
+    }
+  }
+  LockGraph G;
+  for (auto &[L, D] : Dist)
+    G.Locks.insert(L);
+  for (auto &[Key, E] : Edges)
+    if (Dist.count(Key.first) && Dist.count(Key.second))
+      G.Edges.emplace(Key, E);
+  return G;
+}
+
+void LockGraph::writeJson(llvm::raw_ostream &OS) const {
+  llvm::json::Array LockArr, EdgeArr;
+  for (const std::string &L : Locks)
+    LockArr.push_back(llvm::json::Object{{"name", L}});
+  for (auto &[Key, E] : Edges) {
+    llvm::json::Array Witness;
+    for (const WitnessStep &S : E.Witness)
+      Witness.push_back(llvm::json::Object{{"file", S.Loc.File},
+                                           {"line", S.Loc.Line},
+                                           {"function", S.Function},
+                                           {"message", S.Message}});
+    EdgeArr.push_back(llvm::json::Object{
+        {"from", Key.first}, {"to", Key.second}, {"witness", std::move(Witness)}});
+  }
+  llvm::json::Object Root{{"locks", std::move(LockArr)},
+                          {"edges", std::move(EdgeArr)}};
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
+}
+
+void LockGraph::writeDot(llvm::raw_ostream &OS) const {
+  std::set<std::pair<std::string, std::string>> OnCycle;
+  for (const auto &C : cycles())
+    for (size_t I = 0; I < C.size(); ++I)
+      OnCycle.insert({C[I], C[(I + 1) % C.size()]});
+  auto Quote = [](const std::string &S) {
+    std::string Out = "\"";
+    for (char C : S) {
+      if (C == '"' || C == '\\')
+        Out += '\\';
+      Out += C;
+    }
+    return Out + "\"";
+  };
+  OS << "digraph lockwise {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
+  for (const std::string &L : Locks)
+    OS << "  " << Quote(L) << ";\n";
+  for (auto &[Key, E] : Edges) {
+    const WitnessStep &Last = E.Witness.back();
+    std::string Label = Last.Function + ":" + std::to_string(Last.Loc.Line);
+    OS << "  " << Quote(Key.first) << " -> " << Quote(Key.second)
+       << " [label=" << Quote(Label);
+    if (OnCycle.count(Key))
+      OS << ", color=red, penwidth=2";
+    OS << "];\n";
+  }
+  OS << "}\n";
+}
+
+} // namespace lockwise

@@ -1,0 +1,49 @@
+//===- LockGraph.h - Lock classes and the order edges between them --------===//
+#ifndef LOCKWISE_GRAPH_LOCKGRAPH_H
+#define LOCKWISE_GRAPH_LOCKGRAPH_H
+
+#include "engine/Analysis.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lockwise {
+
+class LockGraph {
+public:
+  explicit LockGraph(const AnalysisResult &R);
+
+  const std::set<std::string> &locks() const { return Locks; }
+  const std::map<std::pair<std::string, std::string>, LockEdge> &edges() const {
+    return Edges;
+  }
+  const LockEdge *edge(const std::string &From, const std::string &To) const;
+  std::vector<std::string> successors(const std::string &L) const;
+
+  /// Elementary cycles, each once, each the shortest through one of its
+  /// edges, rotated to start at its smallest lock.  Deterministic.
+  std::vector<std::vector<std::string>> cycles(size_t Max = 256) const;
+
+  /// Shortest path of edges from A to B (locks, A first), empty if none.
+  std::vector<std::string> shortestPath(const std::string &A,
+                                        const std::string &B) const;
+
+  /// The graph restricted to locks within Depth edges of Center.
+  LockGraph around(const std::string &Center, unsigned Depth) const;
+
+  void writeJson(llvm::raw_ostream &OS) const;
+  void writeDot(llvm::raw_ostream &OS) const;
+
+private:
+  LockGraph() = default;
+  std::set<std::string> Locks;
+  std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+};
+
+} // namespace lockwise
+
+#endif

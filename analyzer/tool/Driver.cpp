@@ -1,0 +1,169 @@
+//===- Driver.cpp ---------------------------------------------------------===//
+#include "tool/Driver.h"
+#include "frontend/Frontend.h"
+
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+using namespace clang::tooling;
+
+namespace lockwise {
+
+llvm::Expected<rules::RuleSet> loadRules(const std::vector<std::string> &Files,
+                                         std::vector<std::string> &Warnings) {
+  rules::RuleSet Rules;
+  std::vector<rules::Diagnostic> Diags;
+  bool Ok = rules::loadBuiltinCatalogs(Rules, Diags);
+  for (const std::string &F : Files)
+    Ok &= rules::loadRuleFile(F, Rules, Diags);
+  std::string Errors;
+  for (const rules::Diagnostic &D : Diags) {
+    if (D.K == rules::Diagnostic::Warning) {
+      Warnings.push_back(D.str());
+      continue;
+    }
+    if (!Errors.empty())
+      Errors += "\n";
+    Errors += D.str();
+  }
+  if (!Ok)
+    return llvm::createStringError(std::errc::invalid_argument, "%s",
+                                   Errors.c_str());
+  return Rules;
+}
+
+namespace {
+
+llvm::Expected<std::unique_ptr<CompilationDatabase>>
+openDatabase(const std::string &Path) {
+  std::string Error;
+  std::string File = Path;
+  if (llvm::sys::fs::is_directory(Path)) {
+    llvm::SmallString<256> P(Path);
+    llvm::sys::path::append(P, "compile_commands.json");
+    File = std::string(P);
+  }
+  if (!llvm::sys::fs::exists(File))
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "no compilation database at '%s'",
+                                   File.c_str());
+  auto DB = JSONCompilationDatabase::loadFromFile(
+      File, Error, JSONCommandLineSyntax::AutoDetect);
+  if (!DB)
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "cannot read compilation database '%s': %s",
+                                   File.c_str(), Error.c_str());
+  if (DB->getAllCompileCommands().empty())
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "compilation database '%s' has no entries",
+                                   File.c_str());
+  return std::move(DB);
+}
+
+std::string absolute(const std::string &P) {
+  llvm::SmallString<256> S(P);
+  llvm::sys::fs::make_absolute(S);
+  llvm::sys::path::remove_dots(S, true);
+  return std::string(S);
+}
+
+} // namespace
+
+llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
+                                        std::vector<std::string> &Warnings) {
+  auto Start = std::chrono::steady_clock::now();
+  AnalysedProgram Out;
+  auto Rules = loadRules(In.RuleFiles, Warnings);
+  if (!Rules)
+    return Rules.takeError();
+  Out.Rules = std::move(*Rules);
+
+  std::unique_ptr<CompilationDatabase> Owned;
+  CompilationDatabase *DB = nullptr;
+  if (!In.CompileDbPath.empty()) {
+    auto Opened = openDatabase(In.CompileDbPath);
+    if (!Opened)
+      return Opened.takeError();
+    Owned = std::move(*Opened);
+    DB = Owned.get();
+  } else if (In.FixedDb) {
+    DB = In.FixedDb.get();
+  } else if (!In.Files.empty()) {
+    // No database and no "--": parse as GNU C with default flags.
+    std::string Error;
+    Owned = FixedCompilationDatabase::loadFromBuffer(".", "-std=gnu11", Error);
+    DB = Owned.get();
+  } else {
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "no input: give -p <compile database> or "
+                                   "source files");
+  }
+
+  // One command per file, in file order: the result must not depend on the
+  // database's order or on --jobs.
+  std::map<std::string, CompileCommand> Commands;
+  if (!In.Files.empty()) {
+    for (const std::string &F : In.Files) {
+      std::string Abs = absolute(F);
+      if (!llvm::sys::fs::exists(Abs))
+        return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                       "no such file: '%s'", F.c_str());
+      std::vector<CompileCommand> Cmds = DB->getCompileCommands(Abs);
+      if (Cmds.empty())
+        return llvm::createStringError(std::errc::invalid_argument,
+                                       "'%s' is not in the compilation database",
+                                       F.c_str());
+      Commands.emplace(Abs, Cmds.front());
+    }
+  } else {
+    for (CompileCommand &C : DB->getAllCompileCommands()) {
+      llvm::SmallString<256> P(C.Filename);
+      if (!llvm::sys::path::is_absolute(P))
+        llvm::sys::fs::make_absolute(C.Directory, P);
+      llvm::sys::path::remove_dots(P, true);
+      llvm::StringRef Ext = llvm::sys::path::extension(P);
+      if (Ext != ".c" && Ext != ".cc" && Ext != ".cpp" && Ext != ".cxx")
+        continue;
+      Commands.emplace(std::string(P), C);
+    }
+  }
+
+  std::vector<CompileCommand> Ordered;
+  for (auto &[File, Cmd] : Commands)
+    Ordered.push_back(Cmd);
+  std::vector<TUFacts> TUs(Ordered.size());
+  unsigned Jobs = In.Jobs ? In.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  if (Jobs <= 1 || Ordered.size() <= 1) {
+    for (size_t I = 0; I < Ordered.size(); ++I)
+      TUs[I] = extractTU(Ordered[I], Out.Rules);
+  } else {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
+    for (size_t I = 0; I < Ordered.size(); ++I)
+      Pool.async([&, I] { TUs[I] = extractTU(Ordered[I], Out.Rules); });
+    Pool.wait();
+  }
+
+  Out.Stats.TranslationUnits = TUs.size();
+  for (const TUFacts &TU : TUs)
+    if (TU.Failed) {
+      ++Out.Stats.Failed;
+      for (const std::string &E : TU.Errors)
+        Out.TUErrors.push_back(E);
+    }
+  Out.Prog = std::make_unique<Program>(std::move(TUs));
+  Out.Result = analyzeProgram(*Out.Prog, Out.Rules);
+  Out.Stats.Functions = Out.Result.Functions;
+  Out.Stats.Seconds = std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - Start)
+                          .count();
+  return Out;
+}
+
+} // namespace lockwise

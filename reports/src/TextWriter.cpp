@@ -1,0 +1,92 @@
+//===- TextWriter.cpp - Compiler-style diagnostics ------------------------===//
+//
+// The "text" format prints findings the way Clang prints diagnostics, so that
+// editors, CI log parsers and humans read them without help:
+//
+//   file:line:col: warning: MESSAGE [check-id]
+//   file:line:col: note: TRACE STEP
+//   lockwise: 2 findings (1 error, 1 warning) in 9 translation units, 0 failed
+//
+//===----------------------------------------------------------------------===//
+
+#include "WriterRegistry.h"
+
+using namespace llvm;
+
+namespace lockwise {
+namespace {
+
+/// Prints "file:line:col: ".  What is unknown is left out, as GCC does,
+/// rather than printed as 0, so that editors do not jump to line 0.
+void printLocation(raw_ostream &OS, StringRef File, unsigned Line,
+                   unsigned Column) {
+  if (File.empty()) {
+    OS << "lockwise: ";
+    return;
+  }
+  OS << File;
+  if (Line) {
+    OS << ':' << Line;
+    if (Column)
+      OS << ':' << Column;
+  }
+  OS << ": ";
+}
+
+/// "1 error", "2 warnings".
+std::string countOf(unsigned N, StringRef Noun) {
+  std::string S = std::to_string(N) + " " + Noun.str();
+  if (N != 1)
+    S += 's';
+  return S;
+}
+
+void printSummary(raw_ostream &OS, const std::vector<Finding> &Findings,
+                  const RunStats &Stats) {
+  unsigned Counts[3] = {0, 0, 0};
+  for (const Finding &F : Findings)
+    ++Counts[static_cast<unsigned>(F.Sev)];
+
+  OS << "lockwise: ";
+  if (Findings.empty()) {
+    OS << "no findings";
+  } else {
+    OS << countOf(Findings.size(), "finding") << " (";
+    const char *Sep = "";
+    for (Severity S : {Severity::Error, Severity::Warning, Severity::Note}) {
+      unsigned N = Counts[static_cast<unsigned>(S)];
+      if (!N)
+        continue;
+      OS << Sep << countOf(N, severityName(S));
+      Sep = ", ";
+    }
+    OS << ')';
+  }
+  OS << " in " << countOf(Stats.TranslationUnits, "translation unit") << ", "
+     << Stats.Failed << " failed";
+  if (Stats.Suppressed)
+    OS << ", " << Stats.Suppressed << " suppressed";
+  OS << '\n';
+}
+
+class TextWriter : public ReportWriter {
+public:
+  void write(const ReportInput &Input, raw_ostream &OS) const override {
+    std::vector<Finding> Findings = normalizedFindings(Input.Findings);
+    for (const Finding &F : Findings) {
+      printLocation(OS, F.File, F.Line, F.Column);
+      OS << severityName(F.Sev) << ": " << F.Message << " [" << F.Check
+         << "]\n";
+      for (const TraceStep &Step : F.Trace) {
+        printLocation(OS, Step.File, Step.Line, Step.Column);
+        OS << "note: " << Step.Message << '\n';
+      }
+    }
+    printSummary(OS, Findings, Input.Stats);
+  }
+};
+
+WriterRegistry::Add<TextWriter> Registration("text");
+
+} // namespace
+} // namespace lockwise

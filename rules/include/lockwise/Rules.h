@@ -1,0 +1,141 @@
+//===- Rules.h - The rule language: hierarchies, primitives, invariants ---===//
+//
+// One rule file drives both halves of lockwise (the static analyzer and the
+// runtime shim).  The language is JSON with comments (.jsonc), documented in
+// rules/README.md and rules/schema.json.  This library has no LLVM
+// dependency so that the runtime shim can link it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_RULES_H
+#define LOCKWISE_RULES_H
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockwise::rules {
+
+/// Where a rule came from, for diagnostics that point at the rule file.
+struct SourcePos {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+struct Diagnostic {
+  enum Kind { Error, Warning } K = Error;
+  SourcePos Pos;
+  std::string Message;
+  /// "FILE:LINE:COL: error: MESSAGE", as compilers print it.
+  std::string str() const;
+};
+
+/// What a primitive does to the lock named by its argument.
+enum class PrimitiveOp {
+  Acquire,
+  Release,
+  TryAcquire,  ///< Acquires only when the return value means success.
+  Wait,        ///< Sleeps on a wait queue (prepare_to_wait_event, ...).
+  Wake,        ///< Wakes a wait queue (__wake_up, ...).
+  AssertHeld,  ///< Asserts the lock is held (lockdep_assert_held, ...).
+  IsHeld,      ///< Returns whether the lock is held (spin_is_locked, ...).
+  Transparent, ///< Returns its lock argument unchanged (spinlock_check).
+};
+
+enum class LockMode { Exclusive, Shared };
+
+/// The return values that mean a conditional primitive succeeded.
+enum class SuccessValue { NonZero, Zero };
+
+struct Primitive {
+  std::string Name;
+  PrimitiveOp Op = PrimitiveOp::Acquire;
+  unsigned Arg = 0;
+  LockMode Mode = LockMode::Exclusive;
+  bool Recursive = false;
+  /// When set, the acquisition is recursive iff this argument is non-zero
+  /// (Xen's _mm_lock(..., rec)); resolved through wrapper parameters.
+  std::optional<unsigned> RecursiveArg;
+  bool DisablesIrq = false; ///< _irq / _irqsave variants (and their release
+                            ///< re-enables).
+  SuccessValue Success = SuccessValue::NonZero;
+  bool Sleeps = false;      ///< Blocking acquisition (mutexes, rwsems).
+  SourcePos Pos;
+};
+
+struct Hierarchy {
+  std::string Name;
+  std::vector<std::string> Order; ///< Outer first.
+  SourcePos Pos;
+};
+
+struct GuardedRule {
+  std::string Field; ///< "tag.field"
+  std::string By;    ///< lock class
+  SourcePos Pos;
+};
+
+struct RequiresRule {
+  std::string Function;
+  std::vector<std::string> Held;
+  SourcePos Pos;
+};
+
+struct ForbiddenWhileHeldRule {
+  std::string Lock;
+  std::vector<std::string> Calls; ///< names or globs
+  std::string Why;
+  SourcePos Pos;
+};
+
+struct HeldContinuouslyRule {
+  std::string Lock;
+  std::string From;
+  std::string To;
+  std::string Why;
+  SourcePos Pos;
+};
+
+struct SleepingRule {
+  std::string Function;
+  /// Optional: index of a GFP-flags argument; the call sleeps only when the
+  /// flags allow direct reclaim.
+  std::optional<unsigned> GfpArg;
+  SourcePos Pos;
+};
+
+struct RuleSet {
+  std::map<std::string, std::string> Aliases; ///< name -> lock class
+  std::vector<Primitive> Primitives;
+  std::vector<std::string> LockTypes; ///< "spinlock_t", "struct mutex", ...
+  std::vector<Hierarchy> Hierarchies;
+  std::vector<GuardedRule> Guarded;
+  std::vector<RequiresRule> Requires;
+  std::vector<ForbiddenWhileHeldRule> ForbiddenWhileHeld;
+  std::vector<HeldContinuouslyRule> HeldContinuously;
+  std::vector<SleepingRule> Sleeping;
+  std::vector<std::string> Files; ///< Files loaded, in order.
+
+  /// Resolves an alias (transitively); returns Name itself when it is not an
+  /// alias.
+  std::string canonical(const std::string &Name) const;
+  /// The primitive named Name, or nullptr.  Later files override earlier.
+  const Primitive *findPrimitive(std::string_view Name) const;
+};
+
+/// Parses Text (named Path in diagnostics) and merges it into Into.
+/// Returns false when any error was found; warnings do not fail.
+bool loadRuleText(std::string_view Text, const std::string &Path,
+                  RuleSet &Into, std::vector<Diagnostic> &Diags);
+bool loadRuleFile(const std::string &Path, RuleSet &Into,
+                  std::vector<Diagnostic> &Diags);
+
+/// The built-in primitive catalogs (Linux, Xen, pthread), always loaded
+/// first.  They are data (rules/catalog/*.jsonc) compiled into the library.
+bool loadBuiltinCatalogs(RuleSet &Into, std::vector<Diagnostic> &Diags);
+
+} // namespace lockwise::rules
+
+#endif

@@ -1,0 +1,479 @@
+//===- RuleLoader.cpp - Parse and validate .jsonc rule files --------------===//
+#include "SourceIndex.h"
+#include "lockwise/Rules.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace lockwise::rules {
+
+using nlohmann::json;
+
+std::string Diagnostic::str() const {
+  std::ostringstream OS;
+  OS << Pos.File << ':';
+  if (Pos.Line)
+    OS << Pos.Line << ':' << Pos.Column << ':';
+  OS << ' '
+
+     << (K == Error ? "error" : "warning") << ": " << Message;
+  return OS.str();
+}
+
+std::string RuleSet::canonical(const std::string &Name) const {
+  std::string Cur = Name;
+  // Bounded walk: a cycle of aliases is reported by the loader, not here.
+  for (int Steps = 0; Steps < 16; ++Steps) {
+    auto It = Aliases.find(Cur);
+    if (It == Aliases.end() || It->second == Cur)
+      return Cur;
+    Cur = It->second;
+  }
+  return Cur;
+}
+
+const Primitive *RuleSet::findPrimitive(std::string_view Name) const {
+  for (auto It = Primitives.rbegin(); It != Primitives.rend(); ++It)
+    if (It->Name == Name)
+      return &*It;
+  return nullptr;
+}
+
+namespace {
+
+/// Reads one parsed document into a RuleSet, reporting problems with the
+/// position of the offending member.
+class Reader {
+public:
+  Reader(const std::string &Path, std::string_view Text, RuleSet &Into,
+         std::vector<Diagnostic> &Diags)
+      : Path(Path), Index(Text), Into(Into), Diags(Diags) {}
+
+  bool read(const json &Doc);
+
+private:
+  SourcePos pos(const std::string &Pointer) const {
+    auto [Line, Column] = Index.lineColumn(Index.offsetOf(Pointer));
+    return SourcePos{Path, Line, Column};
+  }
+  void error(const std::string &Pointer, const std::string &Msg) {
+    Diags.push_back({Diagnostic::Error, pos(Pointer), Msg});
+    Failed = true;
+  }
+  void warning(const std::string &Pointer, const std::string &Msg) {
+    Diags.push_back({Diagnostic::Warning, pos(Pointer), Msg});
+  }
+
+  bool expectArray(const json &V, const std::string &Ptr,
+                   const char *What) {
+    if (V.is_array())
+      return true;
+    error(Ptr, std::string("'") + What + "' must be an array");
+    return false;
+  }
+  bool expectObject(const json &V, const std::string &Ptr,
+                    const char *What) {
+    if (V.is_object())
+      return true;
+    error(Ptr, std::string(What) + " must be an object");
+    return false;
+  }
+  /// A required string member; reports and returns false when absent.
+  bool requireString(const json &Obj, const std::string &Ptr,
+                     const char *Key, std::string &Out) {
+    auto It = Obj.find(Key);
+    if (It == Obj.end()) {
+      error(Ptr, std::string("missing required key '") + Key + "'");
+      return false;
+    }
+    if (!It->is_string()) {
+      error(Ptr + "/" + Key, std::string("'") + Key + "' must be a string");
+      return false;
+    }
+    Out = It->get<std::string>();
+    return true;
+  }
+  void optionalString(const json &Obj, const std::string &Ptr,
+                      const char *Key, std::string &Out) {
+    auto It = Obj.find(Key);
+    if (It == Obj.end())
+      return;
+    if (!It->is_string()) {
+      error(Ptr + "/" + Key, std::string("'") + Key + "' must be a string");
+      return;
+    }
+    Out = It->get<std::string>();
+  }
+  bool stringList(const json &V, const std::string &Ptr, const char *Key,
+                  std::vector<std::string> &Out) {
+    if (!V.is_array()) {
+      error(Ptr, std::string("'") + Key + "' must be an array of strings");
+      return false;
+    }
+    for (size_t I = 0; I < V.size(); ++I) {
+      if (!V[I].is_string()) {
+        error(Ptr + "/" + std::to_string(I),
+              std::string("'") + Key + "' must contain only strings");
+        return false;
+      }
+      Out.push_back(V[I].get<std::string>());
+    }
+    return true;
+  }
+  void checkKeys(const json &Obj, const std::string &Ptr,
+                 const std::set<std::string> &Known, const char *Where) {
+    for (auto It = Obj.begin(); It != Obj.end(); ++It)
+      if (!Known.count(It.key()))
+        warning(Ptr + "/" + It.key(), "unknown key '" + It.key() + "' in " +
+                                          Where + " (ignored)");
+  }
+
+  void readAliases(const json &V, const std::string &Ptr);
+  void readPrimitives(const json &V, const std::string &Ptr);
+  void readHierarchies(const json &V, const std::string &Ptr);
+  void readGuarded(const json &V, const std::string &Ptr);
+  void readRequires(const json &V, const std::string &Ptr);
+  void readForbidden(const json &V, const std::string &Ptr);
+  void readHeldContinuously(const json &V, const std::string &Ptr);
+  void readSleeping(const json &V, const std::string &Ptr);
+
+  const std::string &Path;
+  SourceIndex Index;
+  RuleSet &Into;
+  std::vector<Diagnostic> &Diags;
+  bool Failed = false;
+};
+
+bool Reader::read(const json &Doc) {
+  if (!expectObject(Doc, "", "the top level of a rule file"))
+    return false;
+  checkKeys(Doc, "",
+            {"$schema", "description", "aliases", "primitives", "lock_types",
+             "hierarchies", "guarded", "requires", "forbidden_while_held",
+             "held_continuously", "sleeping"},
+            "the rule file");
+  auto Section = [&](const char *Key, auto Fn) {
+    auto It = Doc.find(Key);
+    if (It != Doc.end())
+      (this->*Fn)(*It, std::string("/") + Key);
+  };
+  Section("aliases", &Reader::readAliases);
+  Section("primitives", &Reader::readPrimitives);
+  if (auto It = Doc.find("lock_types"); It != Doc.end())
+    stringList(*It, "/lock_types", "lock_types", Into.LockTypes);
+  Section("hierarchies", &Reader::readHierarchies);
+  Section("guarded", &Reader::readGuarded);
+  Section("requires", &Reader::readRequires);
+  Section("forbidden_while_held", &Reader::readForbidden);
+  Section("held_continuously", &Reader::readHeldContinuously);
+  Section("sleeping", &Reader::readSleeping);
+  return !Failed;
+}
+
+void Reader::readAliases(const json &V, const std::string &Ptr) {
+  if (!expectObject(V, Ptr, "'aliases'"))
+    return;
+  for (auto It = V.begin(); It != V.end(); ++It) {
+    if (!It->is_string()) {
+      error(Ptr + "/" + It.key(), "alias '" + It.key() +
+                                      "' must map to a lock class name");
+      continue;
+    }
+    Into.Aliases[It.key()] = It->get<std::string>();
+  }
+}
+
+void Reader::readPrimitives(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "primitives"))
+    return;
+  static const std::pair<const char *, PrimitiveOp> Ops[] = {
+      {"acquire", PrimitiveOp::Acquire},     {"release", PrimitiveOp::Release},
+      {"try", PrimitiveOp::TryAcquire},      {"wait", PrimitiveOp::Wait},
+      {"wake", PrimitiveOp::Wake},           {"assert-held", PrimitiveOp::AssertHeld},
+      {"is-held", PrimitiveOp::IsHeld},      {"transparent", PrimitiveOp::Transparent}};
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    const json &E = V[I];
+    if (!expectObject(E, P, "a primitive"))
+      continue;
+    checkKeys(E, P,
+              {"name", "names", "op", "arg", "mode", "recursive", "irq",
+               "success", "sleeps", "recursive_arg"},
+              "a primitive");
+    Primitive Prim;
+    Prim.Pos = pos(P);
+    std::string Op;
+    if (!requireString(E, P, "op", Op))
+      continue;
+    bool Known = false;
+    for (auto &[Name, Value] : Ops)
+      if (Op == Name) {
+        Prim.Op = Value;
+        Known = true;
+      }
+    if (!Known) {
+      error(P + "/op", "unknown primitive op '" + Op +
+                           "' (expected acquire, release, try, wait, wake, "
+                           "assert-held, is-held or transparent)");
+      continue;
+    }
+    if (auto It = E.find("arg"); It != E.end()) {
+      if (!It->is_number_unsigned()) {
+        error(P + "/arg", "'arg' must be a non-negative argument index");
+        continue;
+      }
+      Prim.Arg = It->get<unsigned>();
+    }
+    if (auto It = E.find("recursive_arg"); It != E.end()) {
+      if (!It->is_number_unsigned()) {
+        error(P + "/recursive_arg", "'recursive_arg' must be an argument index");
+        continue;
+      }
+      Prim.RecursiveArg = It->get<unsigned>();
+    }
+    std::string Mode = "exclusive";
+    optionalString(E, P, "mode", Mode);
+    if (Mode == "shared")
+      Prim.Mode = LockMode::Shared;
+    else if (Mode != "exclusive")
+      error(P + "/mode", "'mode' must be \"exclusive\" or \"shared\"");
+    std::string Success = "nonzero";
+    optionalString(E, P, "success", Success);
+    if (Success == "zero")
+      Prim.Success = SuccessValue::Zero;
+    else if (Success != "nonzero")
+      error(P + "/success", "'success' must be \"zero\" or \"nonzero\"");
+    auto Flag = [&](const char *Key, bool &Out) {
+      auto It = E.find(Key);
+      if (It == E.end())
+        return;
+      if (!It->is_boolean()) {
+        error(P + "/" + Key, std::string("'") + Key + "' must be true or false");
+        return;
+      }
+      Out = It->get<bool>();
+    };
+    Flag("recursive", Prim.Recursive);
+    Flag("irq", Prim.DisablesIrq);
+    Flag("sleeps", Prim.Sleeps);
+
+    std::vector<std::string> Names;
+    if (auto It = E.find("names"); It != E.end())
+      stringList(*It, P + "/names", "names", Names);
+    std::string Single;
+    optionalString(E, P, "name", Single);
+    if (!Single.empty())
+      Names.push_back(Single);
+    if (Names.empty()) {
+      error(P, "a primitive needs 'name' or 'names'");
+      continue;
+    }
+    for (auto &Name : Names) {
+      Primitive Copy = Prim;
+      Copy.Name = Name;
+      Into.Primitives.push_back(std::move(Copy));
+    }
+  }
+}
+
+void Reader::readHierarchies(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "hierarchies"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    const json &E = V[I];
+    if (!expectObject(E, P, "a hierarchy"))
+      continue;
+    checkKeys(E, P, {"name", "order", "why"}, "a hierarchy");
+    Hierarchy H;
+    H.Pos = pos(P);
+    requireString(E, P, "name", H.Name);
+    auto It = E.find("order");
+    if (It == E.end()) {
+      error(P, "missing required key 'order'");
+      continue;
+    }
+    if (!stringList(*It, P + "/order", "order", H.Order))
+      continue;
+    if (H.Order.size() < 2)
+      warning(P + "/order", "hierarchy '" + H.Name +
+                                "' orders fewer than two locks");
+    std::set<std::string> Seen;
+    for (size_t J = 0; J < H.Order.size(); ++J)
+      if (!Seen.insert(H.Order[J]).second)
+        error(P + "/order/" + std::to_string(J),
+              "lock '" + H.Order[J] + "' appears twice in hierarchy '" +
+                  H.Name + "'");
+    Into.Hierarchies.push_back(std::move(H));
+  }
+}
+
+void Reader::readGuarded(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "guarded"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a guarded rule"))
+      continue;
+    checkKeys(V[I], P, {"field", "by", "why"}, "a guarded rule");
+    GuardedRule R;
+    R.Pos = pos(P);
+    if (requireString(V[I], P, "field", R.Field) &&
+        requireString(V[I], P, "by", R.By))
+      Into.Guarded.push_back(std::move(R));
+  }
+}
+
+void Reader::readRequires(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "requires"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a requires rule"))
+      continue;
+    checkKeys(V[I], P, {"function", "held", "why"}, "a requires rule");
+    RequiresRule R;
+    R.Pos = pos(P);
+    if (!requireString(V[I], P, "function", R.Function))
+      continue;
+    auto It = V[I].find("held");
+    if (It == V[I].end()) {
+      error(P, "missing required key 'held'");
+      continue;
+    }
+    if (stringList(*It, P + "/held", "held", R.Held))
+      Into.Requires.push_back(std::move(R));
+  }
+}
+
+void Reader::readForbidden(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "forbidden_while_held"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a forbidden_while_held rule"))
+      continue;
+    checkKeys(V[I], P, {"lock", "calls", "why"}, "a forbidden_while_held rule");
+    ForbiddenWhileHeldRule R;
+    R.Pos = pos(P);
+    if (!requireString(V[I], P, "lock", R.Lock))
+      continue;
+    optionalString(V[I], P, "why", R.Why);
+    auto It = V[I].find("calls");
+    if (It == V[I].end()) {
+      error(P, "missing required key 'calls'");
+      continue;
+    }
+    if (stringList(*It, P + "/calls", "calls", R.Calls))
+      Into.ForbiddenWhileHeld.push_back(std::move(R));
+  }
+}
+
+void Reader::readHeldContinuously(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "held_continuously"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a held_continuously rule"))
+      continue;
+    checkKeys(V[I], P, {"lock", "from", "to", "why"},
+              "a held_continuously rule");
+    HeldContinuouslyRule R;
+    R.Pos = pos(P);
+    if (requireString(V[I], P, "lock", R.Lock) &&
+        requireString(V[I], P, "from", R.From) &&
+        requireString(V[I], P, "to", R.To)) {
+      optionalString(V[I], P, "why", R.Why);
+      Into.HeldContinuously.push_back(std::move(R));
+    }
+  }
+}
+
+void Reader::readSleeping(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "sleeping"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    const json &E = V[I];
+    SleepingRule R;
+    R.Pos = pos(P);
+    if (E.is_string()) {
+      R.Function = E.get<std::string>();
+      Into.Sleeping.push_back(std::move(R));
+      continue;
+    }
+    if (!expectObject(E, P, "a sleeping rule"))
+      continue;
+    checkKeys(E, P, {"function", "gfp_arg", "why"}, "a sleeping rule");
+    if (!requireString(E, P, "function", R.Function))
+      continue;
+    if (auto It = E.find("gfp_arg"); It != E.end()) {
+      if (!It->is_number_unsigned()) {
+        error(P + "/gfp_arg", "'gfp_arg' must be an argument index");
+        continue;
+      }
+      R.GfpArg = It->get<unsigned>();
+    }
+    Into.Sleeping.push_back(std::move(R));
+  }
+}
+
+} // namespace
+
+bool loadRuleText(std::string_view Text, const std::string &Path,
+                  RuleSet &Into, std::vector<Diagnostic> &Diags) {
+  json Doc;
+  try {
+    Doc = json::parse(Text.begin(), Text.end(), /*cb=*/nullptr,
+                      /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error &E) {
+    // E.byte is 1-based and points just past the offending character.
+    SourceIndex Index(Text);
+    size_t Offset = E.byte > 0 ? E.byte - 1 : 0;
+    // Point at the start of the offending token, as compilers do.
+    if (Offset < Text.size() && Offset > 0 && Text[Offset] == '"') {
+      size_t Open = Offset - 1;
+      while (Open > 0 && !(Text[Open] == '"' && Text[Open - 1] != '\\'))
+        --Open;
+      Offset = Open;
+    } else {
+      while (Offset > 0 && Offset < Text.size() &&
+             (std::isalnum((unsigned char)Text[Offset - 1]) ||
+              Text[Offset - 1] == '.' || Text[Offset - 1] == '-') &&
+             std::isalnum((unsigned char)Text[Offset]))
+        --Offset;
+    }
+    auto [Line, Column] = Index.lineColumn(Offset);
+    std::string Msg = E.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line
+    // 3, column 5: " prefix: we print our own position.
+    if (auto Colon = Msg.find(": syntax error"); Colon != std::string::npos)
+      Msg = Msg.substr(Colon + 2);
+    Diags.push_back({Diagnostic::Error, {Path, Line, Column}, Msg});
+    return false;
+  } catch (const json::exception &E) {
+    Diags.push_back({Diagnostic::Error, {Path, 1, 1}, E.what()});
+    return false;
+  }
+  Into.Files.push_back(Path);
+  Reader R(Path, Text, Into, Diags);
+  return R.read(Doc);
+}
+
+bool loadRuleFile(const std::string &Path, RuleSet &Into,
+                  std::vector<Diagnostic> &Diags) {
+  std::ifstream In(Path, std::ios::binary);
+  if (!In) {
+    Diags.push_back({Diagnostic::Error, {Path, 0, 0}, "cannot open rule file"});
+    return false;
+  }
+  std::stringstream Buffer;
+  Buffer << In.rdbuf();
+  return loadRuleText(Buffer.str(), Path, Into, Diags);
+}
+
+} // namespace lockwise::rules

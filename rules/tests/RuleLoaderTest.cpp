@@ -1,0 +1,86 @@
+//===- RuleLoaderTest.cpp -------------------------------------------------===//
+#include "lockwise/Rules.h"
+
+#include <gtest/gtest.h>
+
+using namespace lockwise::rules;
+
+namespace {
+
+TEST(RuleLoader, ReadsHierarchiesAliasesAndComments) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({
+    // PoD ordering from seed 004
+    "aliases": {"pod": "p2m_domain.pod.lock"},
+    "hierarchies": [{"name": "mm", "order": ["p2m_domain.lock", "pod", "domain.page_alloc_lock"]}]
+  })";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  ASSERT_EQ(Rules.Hierarchies.size(), 1u);
+  EXPECT_EQ(Rules.Hierarchies[0].Order[1], "pod");
+  EXPECT_EQ(Rules.canonical("pod"), "p2m_domain.pod.lock");
+  EXPECT_EQ(Rules.canonical("other"), "other");
+  EXPECT_EQ(Rules.Hierarchies[0].Pos.Line, 4u);
+}
+
+TEST(RuleLoader, SyntaxErrorHasLineAndColumn) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = "{\n  \"hierarchies\": [\n    {\"name\": \"x\" \"order\": []}\n  ]\n}\n";
+  EXPECT_FALSE(loadRuleText(Text, "bad.jsonc", Rules, Diags));
+  ASSERT_EQ(Diags.size(), 1u);
+  EXPECT_EQ(Diags[0].Pos.Line, 3u);
+  EXPECT_EQ(Diags[0].Pos.Column, 18u);
+  EXPECT_NE(Diags[0].str().find("bad.jsonc:3:18: error:"), std::string::npos)
+      << Diags[0].str();
+}
+
+TEST(RuleLoader, TypeErrorPointsAtMember) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = "{\n  \"hierarchies\": [\n    {\"name\": \"x\",\n     \"order\": \"a\"}]\n}";
+  EXPECT_FALSE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  ASSERT_FALSE(Diags.empty());
+  EXPECT_EQ(Diags[0].Pos.Line, 4u);
+  EXPECT_EQ(Diags[0].Pos.Column, 6u);
+}
+
+TEST(RuleLoader, UnknownKeyIsAWarningWithPosition) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = "{\n  \"hierachies\": []\n}";
+  EXPECT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  ASSERT_EQ(Diags.size(), 1u);
+  EXPECT_EQ(Diags[0].K, Diagnostic::Warning);
+  EXPECT_EQ(Diags[0].Pos.Line, 2u);
+  EXPECT_NE(Diags[0].Message.find("hierachies"), std::string::npos);
+}
+
+TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  ASSERT_TRUE(loadBuiltinCatalogs(Rules, Diags));
+  for (auto &D : Diags)
+    ADD_FAILURE() << D.str();
+  const Primitive *P = Rules.findPrimitive("mutex_lock_interruptible");
+  ASSERT_NE(P, nullptr);
+  EXPECT_EQ(P->Op, PrimitiveOp::TryAcquire);
+  EXPECT_EQ(P->Success, SuccessValue::Zero);
+  const Primitive *M = Rules.findPrimitive("_mm_lock");
+  ASSERT_NE(M, nullptr);
+  EXPECT_EQ(M->Arg, 1u);
+  ASSERT_TRUE(M->RecursiveArg.has_value());
+  EXPECT_EQ(*M->RecursiveArg, 4u);
+}
+
+TEST(RuleLoader, PrimitiveWithUnknownOpIsAnError) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"primitives": [{"name": "f", "op": "grab"}]})";
+  EXPECT_FALSE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  ASSERT_FALSE(Diags.empty());
+  EXPECT_NE(Diags[0].Message.find("grab"), std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,159 @@
+//===- Report.cpp - Findings: text on stderr, JSON at exit ----------------===//
+#include "Report.h"
+#include "Config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <tuple>
+
+namespace lockwise::rt {
+namespace {
+
+struct Store {
+  std::mutex Mu;
+  std::set<std::string> Keys;
+  std::vector<Finding> Findings;
+};
+
+Store &store() {
+  static Store *S = new Store; // Read by the exit handler.
+  return *S;
+}
+
+std::string hex64(uint64_t V) {
+  char Buf[20];
+  std::snprintf(Buf, sizeof(Buf), "%016llx", (unsigned long long)V);
+  return Buf;
+}
+
+nlohmann::json toJson(const Finding &F) {
+  nlohmann::json Trace = nlohmann::json::array();
+  for (const TraceStep &S : F.Trace)
+    Trace.push_back({{"file", S.File},
+                     {"line", S.Line},
+                     {"column", S.Column},
+                     {"message", S.Message}});
+  return {{"check", F.Check},       {"severity", F.Severity},
+          {"message", F.Message},   {"file", F.File},
+          {"line", F.Line},         {"column", F.Column},
+          {"function", F.Function}, {"locks", F.Locks},
+          {"trace", Trace},         {"fingerprint", fingerprint(F)}};
+}
+
+bool findingLess(const Finding &A, const Finding &B) {
+  return std::tie(A.File, A.Line, A.Column, A.Check, A.Message) <
+         std::tie(B.File, B.Line, B.Column, B.Check, B.Message);
+}
+
+} // namespace
+
+void locateAt(Finding &F, const std::vector<Frame> &Frames) {
+  if (!F.Function.empty() || Frames.empty())
+    return;
+  F.Function = Frames.front().Function;
+  F.File = Frames.front().File;
+  F.Line = Frames.front().Line;
+  F.Column = Frames.front().Column;
+}
+
+void appendFrames(Finding &F, const std::vector<Frame> &Frames,
+                  const std::string &Label) {
+  for (size_t I = 0; I < Frames.size(); ++I) {
+    const Frame &Fr = Frames[I];
+    std::string Msg = "#" + std::to_string(I) + " " + Fr.Function;
+    if (I == 0 && !Label.empty())
+      Msg = Label + ": " + Msg;
+    F.Trace.push_back({Fr.File, Fr.Line, Fr.Column, Msg});
+  }
+}
+
+void appendFrames(std::string &Text, const std::vector<Frame> &Frames) {
+  for (size_t I = 0; I < Frames.size(); ++I)
+    Text += "       #" + std::to_string(I) + " " + describe(Frames[I]) + "\n";
+}
+
+bool report(const std::string &Key, Finding F, const std::string &Text) {
+  Store &S = store();
+  std::lock_guard<std::mutex> G(S.Mu);
+  if (!S.Keys.insert(Key).second)
+    return false;
+  S.Findings.push_back(std::move(F));
+  if (!config().Quiet) {
+    std::fputs(Text.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  return true;
+}
+
+unsigned findingCount() {
+  Store &S = store();
+  std::lock_guard<std::mutex> G(S.Mu);
+  return unsigned(S.Findings.size());
+}
+
+std::string fingerprint(const Finding &F) {
+  std::string Basis = F.Check + "|" + F.Function + "|";
+  for (const std::string &L : F.Locks)
+    Basis += L + ",";
+  Basis += "|";
+  for (char C : F.Message)
+    if (!std::isdigit(static_cast<unsigned char>(C)))
+      Basis += C;
+  uint64_t H = 1469598103934665603ull; // FNV-1a
+  for (unsigned char C : Basis) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  return hex64(H);
+}
+
+bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
+               const std::vector<std::string> &Locks, const RunInfo &Info) {
+  try {
+    std::vector<Finding> Findings;
+    {
+      Store &S = store();
+      std::lock_guard<std::mutex> G(S.Mu);
+      Findings = S.Findings;
+    }
+    std::stable_sort(Findings.begin(), Findings.end(), findingLess);
+    nlohmann::json J;
+    J["tool"] = {{"name", "lockwise"}, {"version", LOCKWISE_VERSION_STRING}};
+    J["findings"] = nlohmann::json::array();
+    for (const Finding &F : Findings)
+      J["findings"].push_back(toJson(F));
+    J["stats"] = {{"translation_units", 0}, {"failed", 0},
+                  {"functions", 0},         {"seconds", Info.Seconds},
+                  {"tasks", Info.Tasks},    {"lock_classes", Info.Classes},
+                  {"seed", Info.Seed},      {"shake", Info.Shake},
+                  {"schedule_steps", Info.Steps}};
+    nlohmann::json JEdges = nlohmann::json::array();
+    for (const ObservedEdge &E : Edges) {
+      nlohmann::json W = nlohmann::json::array();
+      for (const Frame &F : E.Witness)
+        W.push_back({{"file", F.File}, {"line", F.Line},
+                     {"function", F.Function}});
+      JEdges.push_back({{"from", E.From}, {"to", E.To}, {"witness", W}});
+    }
+    J["observed_edges"] = JEdges;
+    nlohmann::json JLocks = nlohmann::json::array();
+    for (const std::string &L : Locks)
+      JLocks.push_back({{"name", L}});
+    J["observed_locks"] = JLocks;
+    std::ofstream Out(Path);
+    Out << J.dump(2) << "\n";
+    return bool(Out);
+  } catch (const std::exception &E) {
+    std::fprintf(stderr, "lockwise: cannot write %s: %s\n", Path.c_str(),
+                 E.what());
+    return false;
+  }
+}
+
+} // namespace lockwise::rt

@@ -1,0 +1,75 @@
+//===- Report.h - Findings: text on stderr, JSON at exit -------*- C++ -*-===//
+//
+// The runtime's findings have the shape of reports/include/lockwise/
+// Finding.h (DESIGN.md, "Findings JSON"), but this module does not link the
+// reports library: the runtime stays free of it and of LLVM.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_RT_REPORT_H
+#define LOCKWISE_RT_REPORT_H
+
+#include "Stack.h"
+
+#include <string>
+#include <vector>
+
+namespace lockwise::rt {
+
+struct TraceStep {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  std::string Message;
+};
+
+struct Finding {
+  std::string Check;
+  std::string Severity = "warning";
+  std::string Message;
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  std::string Function;
+  std::vector<std::string> Locks;
+  std::vector<TraceStep> Trace;
+};
+
+/// Sets the finding's location from the first frame, if not set yet.
+void locateAt(Finding &F, const std::vector<Frame> &Frames);
+/// Appends one trace step per frame, the first one labelled.
+void appendFrames(Finding &F, const std::vector<Frame> &Frames,
+                  const std::string &Label);
+/// Appends the frames to a text report, indented, numbered "#0 ...".
+void appendFrames(std::string &Text, const std::vector<Frame> &Frames);
+
+/// Records F unless a finding with the same Key was recorded before, and
+/// prints Text on stderr (unless LOCKWISE_QUIET).  Returns whether F is new.
+bool report(const std::string &Key, Finding F, const std::string &Text);
+unsigned findingCount();
+
+/// One observed order edge, for `lockwise graph --compare`.
+struct ObservedEdge {
+  std::string From;
+  std::string To;
+  std::vector<Frame> Witness;
+};
+
+struct RunInfo {
+  double Seconds = 0;
+  unsigned Tasks = 0;
+  unsigned Classes = 0;
+  uint64_t Seed = 0;
+  unsigned Shake = 0;
+  uint64_t Steps = 0;
+};
+
+/// Writes the findings JSON to Path; false when it cannot be written.
+bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
+               const std::vector<std::string> &Locks, const RunInfo &Info);
+
+/// A stable hash of check, function, locks and the message without digits.
+std::string fingerprint(const Finding &F);
+
+} // namespace lockwise::rt
+
+#endif

@@ -1,0 +1,96 @@
+//===- Task.h - The runtime's record of a thread ---------------*- C++ -*-===//
+//
+// Every thread that uses the shim has a Task: its name, the locks it holds
+// (lockdep's held_locks), what it is blocked on (for the stall watchdog),
+// its kthread bookkeeping and its scheduler state in exploration mode.
+// Tasks are never freed, so other threads may always look at them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_RT_TASK_H
+#define LOCKWISE_RT_TASK_H
+
+#define LOCKWISE_RUNTIME_INTERNAL
+#include <lockwise/kernel.h>
+
+#include "Classes.h"
+#include "Stack.h"
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace lockwise::rt {
+
+struct HeldLock {
+  lw_lock *Lock = nullptr;
+  ClassId Class = NoClass;
+  const void *Site = nullptr; ///< return address of the locking call
+  bool Try = false;
+  bool Shared = false;
+};
+
+/// What a task is doing, as the stall watchdog sees it.
+enum class Activity : uint8_t { Running, BlockedOnLock, Sleeping, Finished };
+
+/// Scheduler state, used only in exploration mode (Sched.cpp).
+enum class RunState : uint8_t { Runnable, BlockedOnLock, Sleeping, Finished };
+enum class WakeReason : uint8_t { None, Woken, Timeout, Poll, Probe, Spurious };
+
+struct Task {
+  static constexpr unsigned MaxHeld = 48; // as lockdep's MAX_LOCK_DEPTH
+
+  uint32_t Id = 0;
+  std::string Name;
+
+  // Owned by the thread itself while it runs.
+  HeldLock Held[MaxHeld];
+  unsigned Depth = 0;
+  int MmLevel = 0; ///< Xen's per-CPU mm_lock_level
+
+  // What the task waits for; written by the task under StateMu, read by
+  // the stall watchdog under StateMu.  Held[] is stable while not Running.
+  std::mutex StateMu;
+  Activity Doing = Activity::Running;
+  const void *WaitObject = nullptr; ///< lw_lock* or wait_queue_head*
+  lw_lock *WaitLock = nullptr;
+  int64_t WaitSince = 0;            ///< runtime clock, ms
+  Stack WaitStack;
+  bool StallReported = false;
+
+  // kthread.
+  int (*Fn)(void *) = nullptr;
+  void *Data = nullptr;
+  int Result = 0;
+  pthread_t Thread{};
+  bool Joinable = false;
+  std::atomic<bool> ShouldStop{false};
+  std::atomic<bool> Kicked{false};          ///< wake_up_process
+  std::atomic<wait_queue_head *> SleepingOn{nullptr};
+  struct completion Exited;
+
+  // Exploration (Sched.cpp), guarded by the scheduler's mutex.
+  RunState Run = RunState::Runnable;
+  const void *BlockedOn = nullptr;
+  int64_t Deadline = -1;
+  WakeReason Reason = WakeReason::None;
+  uint64_t Priority = 0;
+  uint64_t ProbedEpoch = ~0ull;
+  bool NoProbe = false;
+  pthread_cond_t Turn = PTHREAD_COND_INITIALIZER;
+};
+
+/// The calling thread's task, created on first use.
+Task &currentTask();
+/// Creates a task for a thread about to be started (kthread_run).
+Task *newTask(const std::string &Name);
+/// Binds the calling (new) thread to T.
+void adoptTask(Task &T);
+/// Every task created so far, in creation order.
+std::vector<Task *> allTasks();
+
+inline Task *taskOf(void *TaskStruct) { return static_cast<Task *>(TaskStruct); }
+
+} // namespace lockwise::rt
+
+#endif
