@@ -12,7 +12,7 @@ void DoubleLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const DoubleLockObs &D : Ctx.Result.DoubleLocks) {
     Finding F;
     F.Check = id();
-    F.Sev = Severity::Error;
+    F.Sev = Severity::Warning;
     F.Message = "double lock of '" + D.Lock + "' in " + D.Function;
     F.File = D.Loc.File;
     F.Line = D.Loc.Line;

@@ -12,7 +12,7 @@ void DoubleUnlockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const 
   for (const DoubleUnlockObs &D : Ctx.Result.DoubleUnlocks) {
     Finding F;
     F.Check = id();
-    F.Sev = Severity::Error;
+    F.Sev = Severity::Warning;
     F.Message = "double unlock of '" + D.Lock + "' in " + D.Function;
     F.File = D.Loc.File;
     F.Line = D.Loc.Line;

@@ -32,6 +32,9 @@ struct HeldLock {
   /// holding it (process_msg's xs_response_mutex): that callee's leak, not
   /// ours.
   bool Managed = false;
+  /// Acquired inside a callee: its spelling is the callee's, so it cannot
+  /// tell instances apart.
+  bool ViaCall = false;
   std::string Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -314,11 +317,14 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
     }
     // Two instances of one class (a->lock then b->lock) are not a double
     // lock; the same spelling, or the same lock through a wrapper, is.
-    if (!Try && H->Text == Text) {
+    if (!Try && (H->Text == Text || H->ViaCall)) {
       std::string K = Lock + "@" + locKey(Loc);
       if (!Obs.DoubleLocks.count(K))
         Obs.DoubleLocks[K] = DoubleLockObs{Lock, F.Name, Loc, *H->Site, Path};
     }
+    // Count it either way, so the matching unlocks balance and one bug is
+    // reported once.
+    H->Count = std::min(H->Count + 1, 8u);
     return;
   }
   if (!Try)
@@ -449,8 +455,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock);
         if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
-            !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared) &&
-            (H->Text == Text || isParamLock(A.Lock))) {
+            !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
           std::string K = L + "@" + locKey(E.Loc);
           if (!Obs.DoubleLocks.count(K))
             Obs.DoubleLocks[K] = DoubleLockObs{L, F.Name, E.Loc, *H->Site, Path};
@@ -518,8 +523,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
               extend({CallStep}, A.Witness), E.Loc, Managed);
-      if (HeldLock *H = N.findHeld(L); H && Managed)
-        H->Managed = true;
+      if (HeldLock *H = N.findHeld(L)) {
+        H->Managed |= Managed;
+        H->ViaCall = true;
+      }
     }
     std::string Sig = N.signature();
     if (!Seen.insert(Sig).second)

@@ -52,7 +52,9 @@ std::string Program::className(const LockRef &R) const {
   default:
     return "";
   }
-  return R.Path.empty() ? Root : Root + "." + R.Path;
+  if (R.Path.empty())
+    return Root;
+  return R.Path[0] == '[' ? Root + R.Path : Root + "." + R.Path;
 }
 
 void Program::resolveFunctionPointers() {

@@ -124,6 +124,17 @@ private:
   Condition reduceCondition(const Expr *E);
   void recordWaitMacro(const CallExpr *CE, Event &Ev);
   ArgInfo argInfo(const Expr *Arg);
+  /// How a lock argument is written, without "&" and casts: two spellings
+  /// tell two instances of one lock class apart.
+  std::string spelling(const Expr *E) {
+    E = stripCasts(E);
+    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+      E = stripCasts(UO->getSubExpr());
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
+    return OS.str();
+  }
   std::string varName(const Expr *E, bool &IsLocal);
   /// The variable and member names an lvalue write may change: facts that
   /// mention any of them no longer hold.
@@ -349,6 +360,8 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
       !Arg->getType()->getPointeeType()->isFunctionType() &&
       !Arg->getType()->getPointeeType()->isCharType())
     A.Lock = Ids.resolvePointer(Arg, FD);
+  if (A.Lock.K != LockRef::None)
+    A.Lock.Text = spelling(Arg);
   return A;
 }
 
@@ -426,8 +439,10 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
   Event Ev;
   Ev.Loc = userLoc(CE->getBeginLoc(), SM);
   Ev.Name = P.Name;
-  if (P.Arg < CE->getNumArgs())
+  if (P.Arg < CE->getNumArgs()) {
     Ev.Lock = Ids.resolvePointer(CE->getArg(P.Arg), FD);
+    Ev.Lock.Text = spelling(CE->getArg(P.Arg));
+  }
   Ev.LockMode = P.Mode == rules::LockMode::Shared ? Mode::Shared : Mode::Exclusive;
   Ev.Recursive = P.Recursive;
   Ev.Irq = P.DisablesIrq;

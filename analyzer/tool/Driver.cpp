@@ -4,6 +4,8 @@
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
@@ -53,6 +55,26 @@ openDatabase(const std::string &Path) {
   if (!llvm::sys::fs::exists(File))
     return llvm::createStringError(std::errc::no_such_file_or_directory,
                                    "no compilation database at '%s'",
+                                   File.c_str());
+  // Validate the JSON first: the YAML-based loader prints its own errors
+  // and can accept a truncated file.
+  auto Buffer = llvm::MemoryBuffer::getFile(File);
+  if (!Buffer)
+    return llvm::createStringError(Buffer.getError(),
+                                   "cannot read compilation database '%s': %s",
+                                   File.c_str(),
+                                   Buffer.getError().message().c_str());
+  auto Parsed = llvm::json::parse((*Buffer)->getBuffer());
+  if (!Parsed) {
+    std::string Why = llvm::toString(Parsed.takeError());
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "cannot read compilation database '%s': %s",
+                                   File.c_str(), Why.c_str());
+  }
+  if (!Parsed->getAsArray())
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "cannot read compilation database '%s': "
+                                   "expected a JSON array of commands",
                                    File.c_str());
   auto DB = JSONCompilationDatabase::loadFromFile(
       File, Error, JSONCommandLineSyntax::AutoDetect);

@@ -7,6 +7,7 @@
 #ifndef LOCKWISE_RT_DETECTORS_H
 #define LOCKWISE_RT_DETECTORS_H
 
+#include "Events.h"
 #include "Report.h"
 
 #include <cstdint>
@@ -16,6 +17,10 @@
 namespace lockwise::rt {
 
 namespace order {
+void onInit(lw_lock *L);
+bool beforeLock(Task &T, const events::LockOp &Op);
+void afterLock(Task &T, const events::LockOp &Op);
+bool beforeUnlock(Task &T, const events::LockOp &Op);
 std::vector<ObservedEdge> observedEdges();
 std::vector<std::string> observedLocks();
 /// Loads LOCKWISE_RULES hierarchies (once).
@@ -23,7 +28,14 @@ void loadConfiguredRules();
 void declareOrder(const std::string &Name, std::vector<std::string> Classes);
 } // namespace order
 
+namespace wakeup {
+/// Reports a lost wake-up (phase ConditionUnwoken); true: stop sleeping.
+bool wait(Task &T, const events::WaitOp &W);
+} // namespace wakeup
+
 namespace stall {
+/// Tracks what the task blocks or sleeps on.
+void wait(Task &T, const events::WaitOp &W);
 /// Earliest time at which some blocked task would pass the threshold, or
 /// INT64_MAX.
 int64_t nextDeadline();

@@ -122,7 +122,7 @@ bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
       std::lock_guard<std::mutex> G(S.Mu);
       Findings = S.Findings;
     }
-    std::stable_sort(Findings.begin(), Findings.end(), findingLess);
+    std::sort(Findings.begin(), Findings.end(), findingLess);
     nlohmann::json J;
     J["tool"] = {{"name", "lockwise"}, {"version", LOCKWISE_VERSION_STRING}};
     J["findings"] = nlohmann::json::array();

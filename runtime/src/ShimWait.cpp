@@ -176,13 +176,12 @@ void wake_up_all(wait_queue_head_t *Q) {
   wakeQueue(Q, __builtin_return_address(0), true);
 }
 
-void lw_wait_prepare(lw_waiter *W, wait_queue_head_t *Q, long TimeoutMs,
-                     const void *Ip) {
+void lw_wait_prepare(lw_waiter *W, wait_queue_head_t *Q, long TimeoutMs) {
   Task &T = currentTask();
   sched::point(T);
   W->q = Q;
   W->task = &T;
-  W->ip = Ip;
+  W->ip = __builtin_return_address(0);
   W->deadline = TimeoutMs < 0 ? -1 : nowMs() + TimeoutMs;
   W->true_since = -1;
   W->reason = int(WakeReason::None);
@@ -192,6 +191,8 @@ void lw_wait_prepare(lw_waiter *W, wait_queue_head_t *Q, long TimeoutMs,
 
 int lw_wait_step(lw_waiter *W, int Cond) {
   Task &T = *taskOf(W->task);
+  // Stacks are cut at the caller's frame: this call, in the waiting code.
+  W->ip = __builtin_return_address(0);
   auto Why = WakeReason(W->reason);
   int64_t Now = nowMs();
   if (Cond) {

@@ -155,30 +155,44 @@ private:
     for (uintptr_t Pc : Pcs)
       Offsets.push_back(Pc - 1 - Base);
     std::string Out = runSymbolizer(Tool, Module, Offsets);
-    size_t Pos = 0;
-    for (uintptr_t Pc : Pcs) {
-      size_t End = Out.find('\n', Pos);
-      if (End == std::string::npos)
-        break;
-      std::string Line = Out.substr(Pos, End - Pos);
-      Pos = End + 1;
-      try {
-        auto J = nlohmann::json::parse(Line);
-        auto &Sym = J.at("Symbol").at(0);
-        std::string Fn = Sym.value("FunctionName", "");
-        if (Fn.empty() || Fn == "??")
-          continue;
-        Frame &F = Cache[Pc];
-        F.Function = Fn;
-        std::string File = Sym.value("FileName", "");
-        if (!File.empty() && File != "??") {
-          F.File = File;
-          F.Line = Sym.value("Line", 0u);
-          F.Column = Sym.value("Column", 0u);
+    // Several addresses give one JSON array; older versions print one
+    // object per line.
+    std::vector<nlohmann::json> Answers;
+    try {
+      auto J = nlohmann::json::parse(Out);
+      if (J.is_array())
+        Answers.assign(J.begin(), J.end());
+    } catch (const std::exception &) {
+      size_t Pos = 0, End;
+      while ((End = Out.find('\n', Pos)) != std::string::npos) {
+        try {
+          Answers.push_back(nlohmann::json::parse(Out.substr(Pos, End - Pos)));
+        } catch (const std::exception &) {
+          Answers.emplace_back();
         }
-      } catch (const std::exception &) {
-        // Keep dladdr's answer for this frame.
+        Pos = End + 1;
       }
+    }
+    for (size_t I = 0; I < Pcs.size() && I < Answers.size(); ++I)
+      apply(Answers[I], Cache[Pcs[I]]);
+  }
+
+  /// Takes function and file:line from one llvm-symbolizer answer.
+  static void apply(const nlohmann::json &Answer, Frame &F) {
+    try {
+      const auto &Sym = Answer.at("Symbol").at(0);
+      std::string Fn = Sym.value("FunctionName", "");
+      if (Fn.empty() || Fn == "??")
+        return;
+      F.Function = Fn;
+      std::string File = Sym.value("FileName", "");
+      if (!File.empty() && File != "??") {
+        F.File = File;
+        F.Line = Sym.value("Line", 0u);
+        F.Column = Sym.value("Column", 0u);
+      }
+    } catch (const std::exception &) {
+      // Keep dladdr's answer for this frame.
     }
   }
 

@@ -1,5 +1,6 @@
 //===- Task.cpp - The runtime's record of a thread ------------------------===//
 #include "Task.h"
+#include "Sched.h"
 
 #include <cstdio>
 
@@ -39,6 +40,8 @@ Task &currentTask() {
   char Name[32];
   pthread_getname_np(pthread_self(), Name, sizeof(Name));
   Current = newTask(Name[0] ? Name : "thread");
+  ensureInit();
+  sched::adopt(*Current, true);
   return *Current;
 }
 

@@ -89,6 +89,9 @@ void adoptTask(Task &T);
 /// Every task created so far, in creation order.
 std::vector<Task *> allTasks();
 
+/// Reads the configuration and starts the detectors, once per process.
+void ensureInit();
+
 inline Task *taskOf(void *TaskStruct) { return static_cast<Task *>(TaskStruct); }
 
 } // namespace lockwise::rt

@@ -200,7 +200,7 @@ void wake_up_all(wait_queue_head_t *q);
 struct lw_waiter {
   wait_queue_head_t *q;
   void *task;
-  const void *ip;
+  const void *ip;      /* the waiting call, for reports */
   uint64_t seq;        /* q->seq when the condition was last evaluated */
   int64_t deadline;    /* ms on the runtime clock; -1: none */
   int64_t true_since;  /* when the condition was first seen true unwoken */
@@ -211,7 +211,7 @@ struct lw_waiter {
 enum { LW_WAIT_AGAIN = 0, LW_WAIT_DONE = 1, LW_WAIT_TIMEDOUT = 2 };
 
 void lw_wait_prepare(struct lw_waiter *w, wait_queue_head_t *q,
-                     long timeout_ms, const void *ip);
+                     long timeout_ms);
 /* Called with the condition's value; sleeps when it is false.  Returns
  * LW_WAIT_AGAIN (evaluate and call again), _DONE or _TIMEDOUT. */
 int lw_wait_step(struct lw_waiter *w, int cond);
@@ -223,7 +223,7 @@ long lw_wait_finish(struct lw_waiter *w, int result);
     if (!(Cond)) {                                                             \
       struct lw_waiter __lw_w;                                                 \
       int __lw_r;                                                              \
-      lw_wait_prepare(&__lw_w, &(Q), (TimeoutMs), __builtin_return_address(0)); \
+      lw_wait_prepare(&__lw_w, &(Q), (TimeoutMs));                             \
       do                                                                       \
         __lw_r = lw_wait_step(&__lw_w, (Cond) ? 1 : 0);                        \
       while (__lw_r == LW_WAIT_AGAIN);                                         \

@@ -1,0 +1,33 @@
+# Malformed rules and a broken compile database: exit 2 with a message that
+# says where.
+execute_process(COMMAND ${LOCKWISE} check --rules ${DATA}/malformed.jsonc
+                        ${TD}/core/trylock.c -- -I${TD}/include
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "malformed rules: expected exit 2, got ${rc}")
+endif()
+if(NOT err MATCHES "malformed.jsonc:4:5: error:")
+  message(FATAL_ERROR "malformed rules: no FILE:LINE:COL in: ${err}")
+endif()
+execute_process(COMMAND ${LOCKWISE} check -p ${DATA}/broken_db.json
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "cannot read compilation database")
+  message(FATAL_ERROR "broken database: expected exit 2 and a message, got ${rc}: ${err}")
+endif()
+execute_process(COMMAND ${LOCKWISE} check -p ${DATA}/does-not-exist
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "missing database: expected exit 2, got ${rc}")
+endif()
+# A TU that does not fully parse: what parsed is analysed, exit 3.
+execute_process(COMMAND ${LOCKWISE} check --format json ${DATA}/broken_tu.c -- -I${TD}/include
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 3)
+  message(FATAL_ERROR "broken TU: expected exit 3, got ${rc}")
+endif()
+if(NOT out MATCHES "double lock of 'm'" OR NOT out MATCHES "\"failed\": 1")
+  message(FATAL_ERROR "broken TU: the parsed part was not analysed: ${out}")
+endif()
+if(NOT err MATCHES "broken_tu.c:13:")
+  message(FATAL_ERROR "broken TU: the parse error is not reported: ${err}")
+endif()

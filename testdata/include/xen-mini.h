@@ -1,0 +1,93 @@
+/* A miniature of the Xen 4.17 locking headers (xen/spinlock.h, rwlock.h and
+ * xen/arch/x86/mm/mm-locks.h), shaped like the real ones so the testdata
+ * exercise the same macro and wrapper layers.  Declarations only where the
+ * real header has out-of-line functions. */
+#ifndef XEN_MINI_H
+#define XEN_MINI_H
+
+typedef struct { int tickets; int recurse_cnt; } spinlock_t;
+typedef struct { int cnts; } rwlock_t;
+
+void _spin_lock(spinlock_t *lock);
+void _spin_unlock(spinlock_t *lock);
+int _spin_trylock(spinlock_t *lock);
+void _spin_lock_recursive(spinlock_t *lock);
+void _spin_unlock_recursive(spinlock_t *lock);
+void _write_lock(rwlock_t *lock);
+void _write_unlock(rwlock_t *lock);
+#define spin_lock(l) _spin_lock(l)
+#define spin_unlock(l) _spin_unlock(l)
+#define spin_trylock(l) _spin_trylock(l)
+#define spin_lock_recursive(l) _spin_lock_recursive(l)
+#define spin_unlock_recursive(l) _spin_unlock_recursive(l)
+
+void panic(const char *fmt, ...) __attribute__((noreturn));
+#define BUG() panic("BUG")
+#define BUG_ON(c) do { if (c) BUG(); } while (0)
+int printk(const char *fmt, ...);
+
+struct domain {
+  spinlock_t page_alloc_lock;
+  int is_dying;
+  struct p2m_domain *p2m;
+};
+
+/* mm-locks.h */
+typedef struct { spinlock_t lock; const char *locker_function; } mm_lock_t;
+typedef struct { rwlock_t lock; int recurse_count; } mm_rwlock_t;
+
+#define MM_LOCK_ORDER_p2m 16
+#define MM_LOCK_ORDER_pod 48
+
+static inline void _mm_lock(const struct domain *d, mm_lock_t *l,
+                            const char *func, int level, int rec)
+{
+  spin_lock_recursive(&l->lock);
+  l->locker_function = func;
+}
+static inline void mm_unlock(mm_lock_t *l) { spin_unlock_recursive(&l->lock); }
+
+static inline void _mm_write_lock(const struct domain *d, mm_rwlock_t *l,
+                                  const char *func, int level)
+{
+  if (l->recurse_count++ == 0)
+    _write_lock(&l->lock);
+}
+static inline void mm_write_unlock(mm_rwlock_t *l)
+{
+  if (--l->recurse_count == 0)
+    _write_unlock(&l->lock);
+}
+
+#define declare_mm_lock(name)                                                \
+  static inline void mm_lock_##name(const struct domain *d, mm_lock_t *l,    \
+                                    const char *func, int rec)               \
+  { _mm_lock(d, l, func, MM_LOCK_ORDER_##name, rec); }
+#define mm_lock(name, d, l) mm_lock_##name(d, l, __func__, 0)
+
+struct p2m_domain {
+  mm_rwlock_t lock;
+  struct domain *domain;
+  struct {
+    long entry_count;
+    long count;
+    mm_lock_t lock;
+  } pod;
+};
+
+declare_mm_lock(pod)
+#define pod_lock(p) mm_lock(pod, (p)->domain, &(p)->pod.lock)
+#define pod_unlock(p) mm_unlock(&(p)->pod.lock)
+#define p2m_lock(p) _mm_write_lock((p)->domain, &(p)->lock, __func__, MM_LOCK_ORDER_p2m)
+#define p2m_unlock(p) mm_write_unlock(&(p)->lock)
+
+static inline void lock_page_alloc(struct p2m_domain *p2m)
+{
+  spin_lock(&p2m->domain->page_alloc_lock);
+}
+static inline void unlock_page_alloc(struct p2m_domain *p2m)
+{
+  spin_unlock(&p2m->domain->page_alloc_lock);
+}
+
+#endif
