@@ -65,10 +65,13 @@ struct Scheduler {
   }
 };
 
-Scheduler *TheScheduler = [] {
-  const Config &C = config();
-  return C.Shake ? new Scheduler(C) : nullptr;
-}();
+/// Created on first use, after the environment is final (a scenario
+/// runner sets it in a freshly forked child).
+Scheduler *theScheduler() {
+  static Scheduler *S = config().Shake ? new Scheduler(config()) : nullptr;
+  return S;
+}
+#define TheScheduler theScheduler()
 
 /// Holds the scheduler mutex, hidden from ThreadSanitizer.
 class Locked {
@@ -304,7 +307,7 @@ uint64_t steps() {
 } // namespace sched
 
 int64_t nowMs() {
-  if (!sched::TheScheduler)
+  if (!sched::theScheduler())
     return realMs();
   sched::Locked S;
   return S->Clock;

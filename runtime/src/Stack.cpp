@@ -57,7 +57,7 @@ std::string findSymbolizer() {
 /// returns its stdout (JSON, one line per address).
 std::string runSymbolizer(const std::string &Tool, const std::string &Module,
                           const std::vector<uintptr_t> &Offsets) {
-  std::vector<std::string> Args = {Tool, "--output-style=JSON", "--no-inlines",
+  std::vector<std::string> Args = {Tool, "--output-style=JSON",
                                    "--obj=" + Module};
   for (uintptr_t O : Offsets)
     Args.push_back(hex(O));
@@ -101,7 +101,7 @@ public:
       uintptr_t Pc = uintptr_t(S.Pc[I]);
       if (Cache.count(Pc))
         continue;
-      Cache[Pc] = basic(Pc);
+      Cache[Pc] = {basic(Pc)};
       Dl_info Info;
       if (!Tool.empty() && dladdr(reinterpret_cast<void *>(Pc - 1), &Info) &&
           Info.dli_fname)
@@ -111,7 +111,8 @@ public:
       refine(Module, Pcs);
     std::vector<Frame> Frames;
     for (unsigned I = 0; I < S.Size; ++I)
-      Frames.push_back(Cache[uintptr_t(S.Pc[I])]);
+      for (const Frame &F : Cache[uintptr_t(S.Pc[I])])
+        Frames.push_back(F);
     return Frames;
   }
 
@@ -177,27 +178,34 @@ private:
       apply(Answers[I], Cache[Pcs[I]]);
   }
 
-  /// Takes function and file:line from one llvm-symbolizer answer.
-  static void apply(const nlohmann::json &Answer, Frame &F) {
+  /// Takes functions and file:line from one llvm-symbolizer answer: one
+  /// frame per inlined function, innermost first.
+  static void apply(const nlohmann::json &Answer, std::vector<Frame> &Frames) {
     try {
-      const auto &Sym = Answer.at("Symbol").at(0);
-      std::string Fn = Sym.value("FunctionName", "");
-      if (Fn.empty() || Fn == "??")
-        return;
-      F.Function = Fn;
-      std::string File = Sym.value("FileName", "");
-      if (!File.empty() && File != "??") {
-        F.File = File;
-        F.Line = Sym.value("Line", 0u);
-        F.Column = Sym.value("Column", 0u);
+      std::vector<Frame> Inlined;
+      for (const auto &Sym : Answer.at("Symbol")) {
+        std::string Fn = Sym.value("FunctionName", "");
+        if (Fn.empty() || Fn == "??")
+          return;
+        Frame F;
+        F.Function = Fn;
+        std::string File = Sym.value("FileName", "");
+        if (!File.empty() && File != "??") {
+          F.File = File;
+          F.Line = Sym.value("Line", 0u);
+          F.Column = Sym.value("Column", 0u);
+        }
+        Inlined.push_back(F);
       }
+      if (!Inlined.empty())
+        Frames = Inlined;
     } catch (const std::exception &) {
       // Keep dladdr's answer for this frame.
     }
   }
 
   std::mutex Mu;
-  std::map<uintptr_t, Frame> Cache;
+  std::map<uintptr_t, std::vector<Frame>> Cache;
   std::string Tool = findSymbolizer();
 };
 

@@ -69,7 +69,7 @@ for f, e in entries:
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            errors="replace")
         unknown = re.findall(r"(?:unknown argument|unsupported option|"
-                             r"unknown warning option) '([^']+)'", p.stderr)
+                             r"unknown warning option):? '([^']+)'", p.stderr)
         if p.returncode == 0 or not unknown:
             break
         extra = tuple(set(extra) | set(u.split("=")[0] if u.endswith("=") else u for u in unknown))

@@ -1,0 +1,158 @@
+/*===- scenarios.c - xenwatch/mtwatch scenarios and benchmark -------------===*/
+#include "../cores.h"
+#include "xenwatch.h"
+
+#include <stdio.h>
+
+struct backend {
+  struct xenbus_watch watch;
+  int delivered;
+  int stuck_ms; /* the first callback sleeps this long (D state) */
+  int slow_ms;  /* every callback takes this long */
+};
+
+static void backend_changed(struct xenbus_watch *watch, const char *path) {
+  struct backend *be = watch->data;
+  (void)path;
+  if (be->stuck_ms && be->delivered == 0)
+    msleep(be->stuck_ms);
+  if (be->slow_ms)
+    msleep(be->slow_ms);
+  be->delivered++;
+}
+
+static void backend_init(struct backend *be, int domid) {
+  *be = (struct backend){0};
+  be->watch.node = "backend/vif";
+  be->watch.domid = domid;
+  be->watch.callback = backend_changed;
+  be->watch.data = be;
+}
+
+static void fire(const struct watch_engine *e, struct backend *be, int n) {
+  char path[64];
+  for (int i = 0; i < n; ++i) {
+    snprintf(path, sizeof(path), "backend/vif/%d/0/state", be->watch.domid);
+    e->fire(&be->watch, path);
+  }
+}
+
+/* Seed 001: domain 1's callback sticks; domain 2 is destroyed meanwhile. */
+struct stuck {
+  const struct watch_engine *e;
+  struct backend be[3];
+  struct completion done;
+};
+
+static int toolstack_destroys_domain2(void *arg) {
+  struct stuck *s = arg;
+  fire(s->e, &s->be[0], 1);
+  fire(s->e, &s->be[1], 2);
+  fire(s->e, &s->be[2], 2);
+  msleep(10);
+  s->e->unregister(&s->be[1].watch);
+  s->e->domain_put(2);
+  complete(&s->done);
+  return 0;
+}
+
+void xenwatch_scenario_stuck_callback(int buggy) {
+  static struct stuck s;
+  s.e = buggy ? &xenwatch_engine : &mtwatch_engine;
+  mtw_bug_keep_on_list = 0;
+  mtw_bug_unregister_list_only = 0;
+  for (int i = 0; i < 3; ++i)
+    backend_init(&s.be[i], i + 1);
+  s.be[0].stuck_ms = (int)(2 * lockwise_stall_ms());
+  init_completion(&s.done);
+  s.e->start();
+  for (int i = 0; i < 3; ++i)
+    s.e->domain_get(i + 1);
+  struct task_struct *t = kthread_run(toolstack_destroys_domain2, &s, "xl");
+  wait_for_completion(&s.done);
+  kthread_stop(t);
+  s.e->stop();
+}
+
+/* Seed 000: a device of domid 9 goes away while events for it are queued,
+ * and comes back; then its watch is unregistered. */
+struct churn {
+  struct backend be;
+  struct completion fired;
+  struct completion done;
+};
+
+static int xenstore_fires(void *arg) {
+  struct churn *c = arg;
+  fire(&mtwatch_engine, &c->be, 3);
+  complete_all(&c->fired);
+  return 0;
+}
+
+static int toolstack_reattaches(void *arg) {
+  struct churn *c = arg;
+  mtwatch_engine.domain_put(9);
+  mtwatch_engine.domain_get(9);
+  wait_for_completion(&c->fired);
+  mtwatch_engine.domain_put(9);
+  complete(&c->done);
+  return 0;
+}
+
+static int toolstack_detaches(void *arg) {
+  struct churn *c = arg;
+  mtwatch_engine.domain_put(9);
+  mtwatch_engine.unregister(&c->be.watch);
+  complete(&c->done);
+  return 0;
+}
+
+static void churn(int (*toolstack)(void *)) {
+  static struct churn c;
+  backend_init(&c.be, 9);
+  c.be.slow_ms = 1;
+  init_completion(&c.fired);
+  init_completion(&c.done);
+  mtwatch_engine.start();
+  mtwatch_engine.domain_get(9);
+  struct task_struct *f = kthread_run(xenstore_fires, &c, "xenstored");
+  struct task_struct *t = kthread_run(toolstack, &c, "xl");
+  wait_for_completion(&c.done);
+  wait_for_completion(&c.fired);
+  kthread_stop(t);
+  kthread_stop(f);
+  mtwatch_engine.stop();
+}
+
+void mtwatch_scenario_duplicate(int buggy) {
+  mtw_bug_keep_on_list = buggy;
+  mtw_bug_unregister_list_only = 0;
+  churn(toolstack_reattaches);
+}
+
+void mtwatch_scenario_unregister(int buggy) {
+  mtw_bug_keep_on_list = 0;
+  mtw_bug_unregister_list_only = buggy;
+  churn(toolstack_detaches);
+}
+
+unsigned long mtwatch_bench(unsigned iterations) {
+  enum { DOMAINS = 4 };
+  static struct backend be[DOMAINS];
+  mtw_bug_keep_on_list = 0;
+  mtw_bug_unregister_list_only = 0;
+  mtwatch_engine.start();
+  for (int i = 0; i < DOMAINS; ++i) {
+    backend_init(&be[i], i + 1);
+    mtwatch_engine.domain_get(i + 1);
+  }
+  for (unsigned n = 0; n < iterations; ++n)
+    fire(&mtwatch_engine, &be[n % DOMAINS], 1);
+  for (int i = 0; i < DOMAINS; ++i)
+    mtwatch_engine.unregister(&be[i].watch);
+  mtwatch_engine.stop();
+  unsigned long delivered = 0;
+  for (int i = 0; i < DOMAINS; ++i)
+    delivered += (unsigned long)be[i].delivered;
+  return delivered;
+}
