@@ -10,6 +10,12 @@
 #include "checks/LockLeakCheck.h"
 #include "checks/OrderCycleCheck.h"
 #include "checks/OrderInversionCheck.h"
+#include "checks/BrokenHoldCheck.h"
+#include "checks/HeldAcrossCheck.h"
+#include "checks/LostWakeupCheck.h"
+#include "checks/MissingLockCheck.h"
+#include "checks/SleepInAtomicCheck.h"
+#include "checks/UnguardedAccessCheck.h"
 
 #include <algorithm>
 
@@ -22,6 +28,12 @@ std::vector<std::unique_ptr<Checker>> createCheckers() {
   All.push_back(std::make_unique<LockLeakCheck>());
   All.push_back(std::make_unique<OrderCycleCheck>());
   All.push_back(std::make_unique<OrderInversionCheck>());
+  All.push_back(std::make_unique<BrokenHoldCheck>());
+  All.push_back(std::make_unique<HeldAcrossCheck>());
+  All.push_back(std::make_unique<LostWakeupCheck>());
+  All.push_back(std::make_unique<MissingLockCheck>());
+  All.push_back(std::make_unique<SleepInAtomicCheck>());
+  All.push_back(std::make_unique<UnguardedAccessCheck>());
   std::sort(All.begin(), All.end(), [](const auto &A, const auto &B) {
     return std::string(A->id()) < B->id();
   });

@@ -36,7 +36,12 @@ struct LockEdge {
   Chain Witness;
   /// Index in Witness of the first step of B's chain.
   size_t ToStart = 0;
+  /// Other witnesses (different acquisition sites), shortest first, at
+  /// most MaxOtherWitnesses: "every witness chain" for queries.
+  std::vector<Chain> Others;
 };
+
+constexpr size_t MaxOtherWitnesses = 16;
 
 struct DoubleLockObs {
   std::string Lock;
@@ -70,12 +75,85 @@ struct HeldAtCall {
   std::vector<std::string> Held;
 };
 
+/// A sleeping operation reached while a spinning lock is held.
+struct SleepObs {
+  std::string Lock;
+  std::string Function;
+  SrcLoc Loc;
+  std::string What; ///< The sleeping operation ("mutex_lock", "kmalloc").
+  Chain Held;       ///< How the spinning lock came to be held.
+  Chain Sleep;      ///< The chain down to the sleeping operation.
+};
+
+/// A call a rule forbids while a lock is held.
+struct HeldAcrossObs {
+  std::string Lock;
+  std::string Function;
+  SrcLoc Loc;
+  std::string Callee;
+  std::string Why;
+  Chain Held;
+  Chain Call;
+};
+
+/// A lock that must be held and is not, all the way up to a function
+/// nobody calls: a guarded field accessed without its lock
+/// (unguarded-access), or a callee's asserted or declared requirement
+/// (missing-lock).
+struct NeedObs {
+  enum Kind { GuardedAccess, Asserted, Declared } K = GuardedAccess;
+  std::string Lock;
+  std::string Subject; ///< The field, or the function requiring the lock.
+  std::string Function;
+  SrcLoc Loc;
+  Chain Path; ///< From the outermost unlocked call down to the need.
+  bool IsWrite = false;
+};
+
+/// A lock released between the two calls of a held_continuously rule.
+struct BrokenHoldObs {
+  std::string Lock;
+  std::string Function;
+  std::string From, To, Why;
+  SrcLoc FromLoc, ReleaseLoc, ToLoc;
+};
+
+/// State a wait_event() condition reads was written and the function
+/// returned without waking the queue.
+struct LostWakeupObs {
+  std::string Queue;
+  std::string Function;
+  std::string Variable;
+  std::string WaitCondition;
+  SrcLoc WriteLoc;
+  SrcLoc ExitLoc;
+  SrcLoc WaitLoc;
+  Chain WritePath; ///< From the reported call down to the write.
+  /// Branch conditions on the path that skipped the wake-up ("the other
+  /// side looks busy").
+  std::vector<std::string> SkippedWhen;
+};
+
+/// A lock a function acquires, itself or through callees.
+struct FunctionAcquire {
+  std::string Lock;
+  bool Direct = false;
+  Chain Witness;
+};
+
 struct AnalysisResult {
   std::map<std::pair<std::string, std::string>, LockEdge> Edges;
   std::vector<DoubleLockObs> DoubleLocks;
   std::vector<DoubleUnlockObs> DoubleUnlocks;
   std::vector<LeakObs> Leaks;
+  std::vector<SleepObs> Sleeps;
+  std::vector<HeldAcrossObs> HeldAcross;
+  std::vector<NeedObs> Needs;
+  std::vector<BrokenHoldObs> BrokenHolds;
+  std::vector<LostWakeupObs> LostWakeups;
   std::vector<HeldAtCall> HeldAtCalls;
+  /// Function key -> the locks it acquires (from its summary).
+  std::map<std::string, std::vector<FunctionAcquire>> Acquires;
   /// Functions whose analysis hit a bound (their results are partial).
   std::vector<std::string> Incomplete;
   unsigned Functions = 0;

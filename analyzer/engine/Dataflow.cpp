@@ -11,6 +11,8 @@
 #include "engine/Analysis.h"
 #include "engine/Summary.h"
 
+#include "llvm/Support/GlobPattern.h"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -22,6 +24,44 @@ namespace lockwise {
 namespace {
 
 constexpr size_t MaxStatesPerBlock = 32;
+constexpr size_t MaxSummaryCalls = 32;
+
+/// __GFP_DIRECT_RECLAIM in Linux 6.1 (include/linux/gfp_types.h): an
+/// allocation may sleep only when its flags allow direct reclaim.
+constexpr long long GfpDirectReclaim = 0x400;
+
+/// The rules, indexed for the transfer functions.
+struct RuleIndex {
+  std::map<std::string, std::optional<unsigned>> Sleeping;
+  struct Forbidden {
+    std::string Lock, Why;
+    std::vector<llvm::GlobPattern> Calls;
+  };
+  std::vector<Forbidden> ForbiddenWhileHeld;
+  std::map<std::string, std::vector<std::string>> Requires;
+  struct Continuous {
+    std::string Lock, From, To, Why;
+  };
+  std::vector<Continuous> Continuously;
+  std::map<std::string, std::string> Guarded;
+  struct Wait {
+    std::string Queue, Condition;
+    SrcLoc Loc;
+  };
+  /// "@variable" -> the waits whose condition reads it.
+  std::map<std::string, std::vector<Wait>> WaitsByVar;
+
+  bool interestingCall(const std::string &Name) const {
+    for (const Forbidden &F : ForbiddenWhileHeld)
+      for (const llvm::GlobPattern &G : F.Calls)
+        if (G.match(Name))
+          return true;
+    for (const Continuous &C : Continuously)
+      if (C.From == Name || C.To == Name)
+        return true;
+    return false;
+  }
+};
 constexpr size_t MaxChainLength = 12;
 constexpr size_t MaxFptrTargets = 64;
 
@@ -35,6 +75,8 @@ struct HeldLock {
   /// Acquired inside a callee: its spelling is the callee's, so it cannot
   /// tell instances apart.
   bool ViaCall = false;
+  /// A spinning lock (spinlock, rwlock): sleeping while it is held is a bug.
+  bool Atomic = false;
   std::string Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -55,8 +97,23 @@ struct PendingTry {
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool SuccessIsZero = false;
+  bool Atomic = false;
   std::string Text;
   ChainPtr Site;
+};
+
+/// Condition state of a wait queue written and not yet woken.
+struct DirtyMark {
+  std::string Queue, Variable;
+  SrcLoc WriteLoc;
+  Chain Path;
+};
+
+/// A held_continuously rule between its "from" and "to" calls.
+struct ArmedMark {
+  size_t Rule = 0;
+  SrcLoc FromLoc, ReleaseLoc;
+  bool Broken = false;
 };
 
 struct FactValue {
@@ -73,6 +130,8 @@ struct PathState {
   std::vector<PendingTry> Pending;  // sorted by TryId
   std::vector<FactValue> Facts;     // sorted by Key
   std::map<std::string, int> Binds; // variable -> try id
+  std::vector<DirtyMark> Dirty;     // sorted by Queue
+  std::vector<ArmedMark> Armed;
   std::optional<SrcLoc> LastReturn;
 
   std::string signature() const {
@@ -86,6 +145,12 @@ struct PathState {
     S += "|";
     for (const PendingTry &P : Pending)
       S += std::to_string(P.TryId) + ";";
+    S += "|";
+    for (const DirtyMark &D : Dirty)
+      S += D.Queue + ";";
+    S += "|";
+    for (const ArmedMark &A : Armed)
+      S += std::to_string(A.Rule) + (A.Broken ? "x;" : ";");
     return S;
   }
   HeldLock *findHeld(const std::string &L) {
@@ -169,12 +234,63 @@ std::string describe(const std::string &Lock, const std::string &Text) {
   return "'" + Lock + "'";
 }
 
+bool sameSites(const Chain &A, const Chain &B) {
+  return A.front().Loc == B.front().Loc && A.back().Loc == B.back().Loc;
+}
+
+/// Keeps the shortest witness first and up to MaxOtherWitnesses others with
+/// distinct acquisition sites.
+void mergeWitness(LockEdge &Into, LockEdge New) {
+  std::vector<Chain> All;
+  All.push_back(std::move(Into.Witness));
+  for (Chain &C : Into.Others)
+    All.push_back(std::move(C));
+  All.push_back(std::move(New.Witness));
+  for (Chain &C : New.Others)
+    All.push_back(std::move(C));
+  size_t NewToStart = New.ToStart, OldToStart = Into.ToStart;
+  // Stable: among equally short chains the one seen first stays first.
+  std::vector<size_t> Order(All.size());
+  for (size_t I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::stable_sort(Order.begin(), Order.end(), [&](size_t A, size_t B) {
+    return All[A].size() < All[B].size();
+  });
+  size_t OldCount = 1 + Into.Others.size();
+  Into.Others.clear();
+  bool First = true;
+  std::vector<const Chain *> Kept;
+  for (size_t I : Order) {
+    const Chain &C = All[I];
+    if (C.empty())
+      continue;
+    bool Dup = false;
+    for (const Chain *K : Kept)
+      Dup |= sameSites(*K, C);
+    if (Dup)
+      continue;
+    Kept.push_back(&C);
+    if (First) {
+      Into.Witness = C;
+      // Only the two primary witnesses know where B's chain starts.
+      Into.ToStart = I == OldCount ? NewToStart : I == 0 ? OldToStart : 0;
+      First = false;
+    } else if (Into.Others.size() < MaxOtherWitnesses) {
+      Into.Others.push_back(C);
+    }
+  }
+}
+
 /// Per-function observations, committed when the function's SCC settles.
 struct FunctionObs {
   std::map<std::pair<std::string, std::string>, LockEdge> Edges;
   std::map<std::string, DoubleLockObs> DoubleLocks;
   std::map<std::string, DoubleUnlockObs> DoubleUnlocks;
   std::map<std::string, LeakObs> Leaks;
+  std::map<std::string, SleepObs> Sleeps;
+  std::map<std::string, HeldAcrossObs> HeldAcross;
+  std::map<std::string, BrokenHoldObs> BrokenHolds;
+  std::map<std::string, LostWakeupObs> LostWakeups;
   std::map<std::string, HeldAtCall> Calls;
   bool Incomplete = false;
 };
@@ -193,8 +309,9 @@ struct Substitution {
 class FunctionAnalysis {
 public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
-                   const std::map<std::string, Summary> &Sums, bool HasCallers)
-      : P(P), F(F), Sums(Sums), HasCallers(HasCallers) {}
+                   const std::map<std::string, Summary> &Sums, bool HasCallers,
+                   const RuleIndex &Rules)
+      : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules) {}
 
   void run();
   Summary Out;
@@ -212,7 +329,7 @@ private:
   void transferEvent(const Event &E, PathState &S, std::vector<PathState> &Forked);
   void acquire(PathState &S, const std::string &Lock, Mode M, bool Recursive,
                bool Try, const std::string &Text, const Chain &Path,
-               const SrcLoc &Loc, bool ManagedByCallee);
+               const SrcLoc &Loc, bool ManagedByCallee, bool Atomic);
   void release(PathState &S, const std::string &Lock, const std::string &Text,
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
@@ -236,6 +353,27 @@ private:
   const FunctionFacts &F;
   const std::map<std::string, Summary> &Sums;
   bool HasCallers;
+  const RuleIndex &Rules;
+
+  // Rule-driven transfer (sleep-in-atomic, held-across, needs, broken-hold,
+  // lost-wakeup).
+  void sleepAt(PathState &S, const std::string &What, const Chain &Path,
+               const SrcLoc &Loc);
+  void callNamed(PathState &S, const std::string &Callee, const Chain &Path,
+                 const SrcLoc &Loc);
+  void addNeed(NeedObs::Kind K, const std::string &Lock,
+               const std::string &Subject, bool IsWrite, const Chain &Path);
+  void entryNeeds();
+  void writeVariable(PathState &S, const std::string &Var, const SrcLoc &Loc,
+                     const Chain &Path);
+  /// Locks this function asserts or is declared to need on entry: its own
+  /// accesses to data they guard are covered by that requirement.
+  std::set<std::string> EntryRequired;
+  /// Queues this function itself waits on: the consumer changing its own
+  /// condition need not wake itself.
+  std::set<std::string> WaitsOn;
+  void wake(PathState &S, const std::string &Queue);
+  bool gfpAllowsSleep(const Event &E, unsigned GfpArg) const;
 };
 
 std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
@@ -277,8 +415,11 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   }
   auto Key = std::make_pair(From, To);
   auto It = Obs.Edges.find(Key);
-  if (It == Obs.Edges.end() || W.size() < It->second.Witness.size())
-    Obs.Edges[Key] = LockEdge{From, To, std::move(W), ToStart};
+  if (It == Obs.Edges.end()) {
+    Obs.Edges[Key] = LockEdge{From, To, std::move(W), ToStart, {}};
+    return;
+  }
+  mergeWitness(It->second, LockEdge{From, To, std::move(W), ToStart, {}});
 }
 
 void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
@@ -305,7 +446,8 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
                                bool Recursive, bool Try,
                                const std::string &Text, const Chain &Path,
-                               const SrcLoc &Loc, bool ManagedByCallee) {
+                               const SrcLoc &Loc, bool ManagedByCallee,
+                               bool Atomic) {
   if (Lock.empty())
     return;
   if (HeldLock *H = S.findHeld(Lock)) {
@@ -335,6 +477,7 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   N.LockMode = M;
   N.Recursive = Recursive;
   N.Text = Text;
+  N.Atomic = Atomic;
   N.Site = std::make_shared<const Chain>(Path);
   S.addHeld(std::move(N));
   std::erase_if(S.Released, [&](const ReleaseMark &R) { return R.Lock == Lock; });
@@ -350,6 +493,11 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
       return;
     std::erase_if(S.Held, [&](const HeldLock &X) { return X.Lock == Lock; });
     S.setReleased({Lock, Loc, true});
+    for (ArmedMark &A : S.Armed)
+      if (!A.Broken && Rules.Continuously[A.Rule].Lock == Lock) {
+        A.Broken = true;
+        A.ReleaseLoc = Loc;
+      }
     return;
   }
   // Releasing a try-lock whose result was never tested: it succeeded.
@@ -380,7 +528,7 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
     bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
     if (Success)
       acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
-              *T.Site, T.Site->back().Loc, false);
+              *T.Site, T.Site->back().Loc, false, T.Atomic);
     return;
   }
 }
@@ -411,11 +559,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : "") +
                       (Targets.size() == 1 ? Targets[0].substr(0, Targets[0].find('@'))
                                            : E.Name));
-  if (!S.Held.empty()) {
-    std::string K = locKey(E.Loc);
-    HeldAtCall &H = Obs.Calls[K];
+  for (const std::string &T : Targets) {
+    HeldAtCall &H = Obs.Calls[locKey(E.Loc) + ">" + T];
     H.Caller = F.Key;
-    H.Callee = E.Callee.empty() ? E.FptrKey : E.Callee;
+    H.Callee = T;
     H.Loc = E.Loc;
     for (const HeldLock &L : S.Held)
       if (std::find(H.Held.begin(), H.Held.end(), L.Lock) == H.Held.end())
@@ -478,6 +625,21 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       Chain Tail(D.Witness.begin() + D.ToStart, D.Witness.end());
       addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget);
     }
+    // What happens inside the callee, seen with the caller's locks.
+    if (!Sum.Sleeps.empty())
+      sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc);
+    for (const SummaryNeed &N : Sum.Needs) {
+      std::string L = substitute(N.Lock, E.Args);
+      if (L.empty() || S.findHeld(L))
+        continue;
+      addNeed(N.K, L, N.Subject, N.IsWrite, extend({Step}, N.Path));
+    }
+    for (const SummaryCall &C : Sum.Calls)
+      callNamed(S, C.Callee, extend({Step}, C.Path), E.Loc);
+    for (const std::string &Q : Sum.Wakes)
+      wake(S, Q);
+    for (const SummaryDirty &D : Sum.Dirty)
+      writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path));
     for (const Outcome &O : Sum.Outcomes)
       AllOutcomes.push_back(&O);
   }
@@ -522,7 +684,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::string L = substitute(A.Lock, E.Args);
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
-              extend({CallStep}, A.Witness), E.Loc, Managed);
+              extend({CallStep}, A.Witness), E.Loc, Managed, A.Atomic);
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
         H->ViaCall = true;
@@ -546,10 +708,13 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   case EventKind::Acquire: {
     std::string L = lockName(E.Lock);
     Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};
+    if (E.Sleeps)
+      sleepAt(S, E.Name, Path, E.Loc);
+    callNamed(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path);
     acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
-            false);
+            false, !E.Sleeps);
     return;
   }
   case EventKind::TryAcquire: {
@@ -557,6 +722,8 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     if (L.empty())
       return;
     Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};
+    if (E.Sleeps)
+      sleepAt(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path);
     PendingTry T;
@@ -565,6 +732,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     T.LockMode = E.LockMode;
     T.Recursive = E.Recursive;
     T.SuccessIsZero = E.SuccessIsZero;
+    T.Atomic = !E.Sleeps;
     T.Text = E.Lock.Text;
     T.Site = std::make_shared<const Chain>(Path);
     std::erase_if(S.Pending, [&](const PendingTry &X) { return X.TryId == E.TryId; });
@@ -581,10 +749,45 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
             {step(E.Loc, describe(L, E.Lock.Text) + " released here in " + F.Name)});
     return;
   }
-  case EventKind::Call:
+  case EventKind::Call: {
+    for (const std::string &V : E.Vars)
+      writeVariable(S, V, E.Loc, {step(E.Loc, F.Name + " passes '" + V.substr(V[0] == '@') +
+                                                  "' to " + E.Name + " here")});
+    if (!E.Callee.empty()) {
+      auto It = Rules.Sleeping.find(E.Name);
+      if (It != Rules.Sleeping.end() &&
+          (!It->second || gfpAllowsSleep(E, *It->second)))
+        sleepAt(S, E.Name, {step(E.Loc, F.Name + " calls " + E.Name + ", which may sleep")},
+                E.Loc);
+      callNamed(S, E.Name, {step(E.Loc, F.Name + " calls " + E.Name)}, E.Loc);
+    }
     applyCall(E, S, Forked);
     return;
+  }
+  case EventKind::Wait: {
+    Chain Path{step(E.Loc, F.Name + " waits on " +
+                               describe(lockName(E.Lock), E.Lock.Text))};
+    if (E.Sleeps)
+      sleepAt(S, E.Macro.empty() ? E.Name : E.Macro, Path, E.Loc);
+    return;
+  }
+  case EventKind::Wake:
+    wake(S, lockName(E.Lock));
+    return;
+  case EventKind::Access: {
+    auto It = Rules.Guarded.find(E.Name);
+    if (It == Rules.Guarded.end() || S.findHeld(It->second) ||
+        EntryRequired.count(It->second))
+      return;
+    addNeed(NeedObs::GuardedAccess, It->second, E.Name, E.IsWrite,
+            {step(E.Loc, std::string(E.IsWrite ? "writes" : "reads") + " '" +
+                             E.Name + "' in " + F.Name)});
+    return;
+  }
   case EventKind::Kill:
+    for (const std::string &V : E.Vars)
+      writeVariable(S, V, E.Loc, {step(E.Loc, F.Name + " writes '" +
+                                                  V.substr(V[0] == '@') + "' here")});
     std::erase_if(S.Facts, [&](const FactValue &Fv) {
       if (E.KillsMemory && Fv.Memory)
         return true;
@@ -602,6 +805,162 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   default:
     return;
   }
+}
+
+bool FunctionAnalysis::gfpAllowsSleep(const Event &E, unsigned GfpArg) const {
+  // Flags that are not a constant here (a gfp_t parameter) are not judged:
+  // precision over volume.
+  if (GfpArg >= E.Args.size() || !E.Args[GfpArg].HasInt)
+    return false;
+  return (E.Args[GfpArg].Int & GfpDirectReclaim) != 0;
+}
+
+void FunctionAnalysis::sleepAt(PathState &S, const std::string &What,
+                               const Chain &Path, const SrcLoc &Loc) {
+  if (Out.Sleeps.empty() || Path.size() < Out.Sleeps.size()) {
+    Out.Sleeps = Path;
+    Out.SleepsWhat = What;
+  }
+  for (const HeldLock &H : S.Held) {
+    if (!H.Atomic)
+      continue;
+    std::string K = H.Lock + "@" + locKey(Loc);
+    if (!Obs.Sleeps.count(K))
+      Obs.Sleeps[K] = SleepObs{H.Lock, F.Name, Loc, What, *H.Site, Path};
+  }
+}
+
+void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
+                                 const Chain &Path, const SrcLoc &Loc) {
+  if (Callee.empty() || !Rules.interestingCall(Callee))
+    return;
+  for (const RuleIndex::Forbidden &R : Rules.ForbiddenWhileHeld) {
+    const HeldLock *H = S.findHeld(R.Lock);
+    if (!H)
+      continue;
+    for (const llvm::GlobPattern &G : R.Calls) {
+      if (!G.match(Callee))
+        continue;
+      std::string K = R.Lock + ">" + Callee + "@" + locKey(Loc);
+      if (!Obs.HeldAcross.count(K))
+        Obs.HeldAcross[K] =
+            HeldAcrossObs{R.Lock, F.Name, Loc, Callee, R.Why, *H->Site, Path};
+      break;
+    }
+  }
+  // held_continuously: check the "to" calls against what is armed, then arm
+  // the "from" calls.
+  for (auto It = S.Armed.begin(); It != S.Armed.end();) {
+    const RuleIndex::Continuous &R = Rules.Continuously[It->Rule];
+    if (R.To != Callee) {
+      ++It;
+      continue;
+    }
+    bool Held = S.findHeld(R.Lock) != nullptr;
+    if (It->Broken || !Held) {
+      std::string K = std::to_string(It->Rule) + "@" + locKey(Loc);
+      if (!Obs.BrokenHolds.count(K))
+        Obs.BrokenHolds[K] = BrokenHoldObs{R.Lock, F.Name, R.From, R.To, R.Why,
+                                           It->FromLoc, It->ReleaseLoc, Loc};
+    }
+    It = S.Armed.erase(It);
+  }
+  for (size_t I = 0; I < Rules.Continuously.size(); ++I) {
+    const RuleIndex::Continuous &R = Rules.Continuously[I];
+    if (R.From != Callee)
+      continue;
+    ArmedMark A;
+    A.Rule = I;
+    A.FromLoc = Loc;
+    if (!S.findHeld(R.Lock)) {
+      A.Broken = true;
+      A.ReleaseLoc = Loc;
+    }
+    std::erase_if(S.Armed, [&](const ArmedMark &X) { return X.Rule == I; });
+    S.Armed.push_back(A);
+  }
+  SummaryCall C{Callee, Path};
+  auto Old = std::find(Out.Calls.begin(), Out.Calls.end(), C);
+  if (Old == Out.Calls.end()) {
+    if (Out.Calls.size() < MaxSummaryCalls)
+      Out.Calls.push_back(std::move(C));
+  } else if (Path.size() < Old->Path.size()) {
+    *Old = std::move(C);
+  }
+}
+
+void FunctionAnalysis::addNeed(NeedObs::Kind K, const std::string &Lock,
+                               const std::string &Subject, bool IsWrite,
+                               const Chain &Path) {
+  if (Lock.empty())
+    return;
+  SummaryNeed N{K, Lock, Subject, IsWrite, Path};
+  auto Old = std::find(Out.Needs.begin(), Out.Needs.end(), N);
+  if (Old == Out.Needs.end())
+    Out.Needs.push_back(std::move(N));
+  else if (Path.size() < Old->Path.size())
+    *Old = std::move(N);
+}
+
+void FunctionAnalysis::entryNeeds() {
+  // Assertions (ASSERT(p2m_locked_by_me(p)), lockdep_assert_held()) state
+  // what callers must hold; they often sit in blocks a release build
+  // prunes, so they are read from every block, not from the dataflow.
+  std::set<std::string> TakenHere;
+  for (const Block &B : F.Blocks)
+    for (const Event &E : B.Events)
+      if (E.Kind == EventKind::Acquire || E.Kind == EventKind::TryAcquire)
+        TakenHere.insert(lockName(E.Lock));
+  for (const Block &B : F.Blocks)
+    for (const Event &E : B.Events) {
+      if (E.Kind != EventKind::AssertHeld)
+        continue;
+      std::string L = lockName(E.Lock);
+      if (L.empty() || TakenHere.count(L))
+        continue;
+      EntryRequired.insert(L);
+      addNeed(NeedObs::Asserted, L, F.Name, false,
+              {step(E.Loc, F.Name + " asserts " + describe(L, E.Lock.Text) +
+                               " is held (" + E.Name + ")")});
+    }
+  for (const Block &B : F.Blocks)
+    for (const Event &E : B.Events)
+      if (E.Kind == EventKind::Wait)
+        WaitsOn.insert(lockName(E.Lock));
+  auto It = Rules.Requires.find(F.Name);
+  if (It != Rules.Requires.end())
+    for (const std::string &L : It->second) {
+      EntryRequired.insert(L);
+      addNeed(NeedObs::Declared, L, F.Name, false,
+              {step(F.Loc, F.Name + " requires '" + L + "' (rules)")});
+    }
+}
+
+void FunctionAnalysis::writeVariable(PathState &S, const std::string &Var,
+                                     const SrcLoc &Loc, const Chain &Path) {
+  auto It = Rules.WaitsByVar.find(Var);
+  if (It == Rules.WaitsByVar.end())
+    return;
+  for (const RuleIndex::Wait &W : It->second) {
+    if (WaitsOn.count(W.Queue))
+      continue;
+    bool Already = false;
+    for (const DirtyMark &D : S.Dirty)
+      Already |= D.Queue == W.Queue;
+    if (Already)
+      continue;
+    S.Dirty.push_back({W.Queue, Var, Loc, Path});
+    std::sort(S.Dirty.begin(), S.Dirty.end(),
+              [](const DirtyMark &A, const DirtyMark &B) { return A.Queue < B.Queue; });
+  }
+}
+
+void FunctionAnalysis::wake(PathState &S, const std::string &Queue) {
+  if (Queue.empty())
+    return;
+  std::erase_if(S.Dirty, [&](const DirtyMark &D) { return D.Queue == Queue; });
+  if (std::find(Out.Wakes.begin(), Out.Wakes.end(), Queue) == Out.Wakes.end())
+    Out.Wakes.push_back(Queue);
 }
 
 void FunctionAnalysis::transferBlock(const Block &B,
@@ -688,6 +1047,7 @@ void FunctionAnalysis::run() {
   size_t N = F.Blocks.size();
   if (N == 0)
     return;
+  entryNeeds();
   std::vector<std::vector<PathState>> In(N);
   In[F.Entry].push_back(PathState());
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
@@ -745,13 +1105,43 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   for (const PathState &S : ExitStates) {
     Outcome O;
     for (const HeldLock &H : S.Held)
-      O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Text, *H.Site});
+      O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic, H.Text,
+                            *H.Site});
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere)
         O.Released.push_back(R.Lock);
     if (std::find(Out.Outcomes.begin(), Out.Outcomes.end(), O) == Out.Outcomes.end())
       Out.Outcomes.push_back(std::move(O));
   }
+  // Wait-queue state written and not woken by the time the function
+  // returns: the caller may still wake it, so only a function nobody calls
+  // reports it.
+  for (const PathState &S : ExitStates)
+    for (const DirtyMark &D : S.Dirty) {
+      if (HasCallers) {
+        SummaryDirty SD{D.Queue, D.Variable, D.WriteLoc, D.Path};
+        if (std::find(Out.Dirty.begin(), Out.Dirty.end(), SD) == Out.Dirty.end())
+          Out.Dirty.push_back(SD);
+        continue;
+      }
+      if (Obs.LostWakeups.count(D.Queue))
+        continue;
+      LostWakeupObs L;
+      L.Queue = D.Queue;
+      L.Function = F.Name;
+      L.Variable = D.Variable;
+      L.WriteLoc = D.Path.empty() ? D.WriteLoc : D.Path.front().Loc;
+      L.WritePath = D.Path;
+      L.ExitLoc = S.LastReturn ? *S.LastReturn : F.Loc;
+      for (const RuleIndex::Wait &W : Rules.WaitsByVar.at(D.Variable))
+        if (W.Queue == D.Queue) {
+          L.WaitCondition = W.Condition;
+          L.WaitLoc = W.Loc;
+        }
+      for (const FactValue &Fv : S.Facts)
+        L.SkippedWhen.push_back(Fv.Value ? Fv.Key : "!(" + Fv.Key + ")");
+      Obs.LostWakeups[D.Queue] = std::move(L);
+    }
   // Held at some return and released after acquisition on another path to
   // a return: an error path that forgot to unlock (or a lock deliberately
   // kept across calls, which a reviewer wants to see too).
@@ -783,11 +1173,61 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
 
 } // namespace
 
+RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
+  RuleIndex I;
+  for (const rules::SleepingRule &S : Rules.Sleeping)
+    I.Sleeping[S.Function] = S.GfpArg;
+  for (const rules::ForbiddenWhileHeldRule &F : Rules.ForbiddenWhileHeld) {
+    RuleIndex::Forbidden Out{Rules.canonical(F.Lock), F.Why, {}};
+    for (const std::string &G : F.Calls)
+      if (auto Pattern = llvm::GlobPattern::create(G))
+        Out.Calls.push_back(std::move(*Pattern));
+      else
+        llvm::consumeError(Pattern.takeError());
+    I.ForbiddenWhileHeld.push_back(std::move(Out));
+  }
+  for (const rules::RequiresRule &R : Rules.Requires)
+    for (const std::string &L : R.Held)
+      I.Requires[R.Function].push_back(Rules.canonical(L));
+  for (const rules::HeldContinuouslyRule &H : Rules.HeldContinuously)
+    I.Continuously.push_back({Rules.canonical(H.Lock), H.From, H.To, H.Why});
+  for (const rules::GuardedRule &G : Rules.Guarded)
+    I.Guarded[G.Field] = Rules.canonical(G.By);
+  // Every wait_event() condition in the program, by the globals it reads.
+  for (const FunctionFacts *F : P.functions())
+    for (const Block &B : F->Blocks)
+      for (const Event &E : B.Events) {
+        if (E.Kind != EventKind::Wait || E.CondVars.empty())
+          continue;
+        std::string Queue = P.className(E.Lock);
+        if (Queue.empty())
+          continue;
+        for (const std::string &V : E.CondVars) {
+          auto &Waits = I.WaitsByVar["@" + V];
+          bool Seen = false;
+          for (const RuleIndex::Wait &W : Waits)
+            Seen |= W.Queue == Queue;
+          if (!Seen)
+            Waits.push_back({Queue, E.CondText, E.Loc});
+        }
+      }
+  return I;
+}
+
 AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
-  (void)Rules;
+  RuleIndex Index = indexRules(P, Rules);
   AnalysisResult R;
   std::map<std::string, Summary> Sums;
   for (const std::vector<std::string> &Scc : P.sccsBottomUp()) {
+    auto RecordAcquires = [&](const std::string &Key) {
+      auto It = Sums.find(Key);
+      if (It == Sums.end())
+        return;
+      std::vector<FunctionAcquire> &Out = R.Acquires[Key];
+      for (const SummaryAcquire &A : It->second.Acquires)
+        if (!isParamLock(A.Lock))
+          Out.push_back({A.Lock, A.Witness.size() == 1, A.Witness});
+    };
     std::map<std::string, FunctionObs> SccObs;
     // Recursion: iterate the component until its summaries settle.
     for (int Round = 0; Round < 4; ++Round) {
@@ -796,7 +1236,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
         const FunctionFacts *F = P.function(Key);
         if (!F)
           continue;
-        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key));
+        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index);
         A.run();
         auto It = Sums.find(Key);
         if (It == Sums.end() || !(It->second == A.Out)) {
@@ -810,10 +1250,13 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
     }
     for (auto &[Key, O] : SccObs) {
       ++R.Functions;
+      RecordAcquires(Key);
       for (auto &[K, E] : O.Edges) {
         auto It = R.Edges.find(K);
-        if (It == R.Edges.end() || E.Witness.size() < It->second.Witness.size())
+        if (It == R.Edges.end())
           R.Edges[K] = E;
+        else
+          mergeWitness(It->second, E);
       }
       for (auto &[K, D] : O.DoubleLocks)
         R.DoubleLocks.push_back(D);
@@ -823,6 +1266,28 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
         R.Leaks.push_back(L);
       for (auto &[K, C] : O.Calls)
         R.HeldAtCalls.push_back(C);
+      for (auto &[K, X] : O.Sleeps)
+        R.Sleeps.push_back(X);
+      for (auto &[K, X] : O.HeldAcross)
+        R.HeldAcross.push_back(X);
+      for (auto &[K, X] : O.BrokenHolds)
+        R.BrokenHolds.push_back(X);
+      for (auto &[K, X] : O.LostWakeups)
+        R.LostWakeups.push_back(X);
+      // A need nobody above satisfies: reported where the chain starts.
+      // Inferred requirements (assertions) need a call chain to be a
+      // finding; a declared guard is checked even in a function nobody in
+      // the program calls.
+      if (!P.hasCallers(Key))
+        for (const SummaryNeed &N : Sums[Key].Needs) {
+          if (isParamLock(N.Lock) || N.Path.empty())
+            continue;
+          if (N.K != NeedObs::GuardedAccess && N.Path.size() < 2)
+            continue;
+          const FunctionFacts *F = P.function(Key);
+          R.Needs.push_back(NeedObs{N.K, N.Lock, N.Subject, F ? F->Name : Key,
+                                    N.Path.front().Loc, N.Path, N.IsWrite});
+        }
       if (O.Incomplete)
         R.Incomplete.push_back(Key);
     }

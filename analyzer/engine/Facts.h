@@ -63,6 +63,7 @@ enum class EventKind : uint8_t {
   AssertHeld,
   Kill,   ///< Variables written: facts about them no longer hold.
   Return, ///< A return statement (for leak locations).
+  Access, ///< A read or write of a guarded field (Name is "tag.field").
 };
 
 enum class Mode : uint8_t { Exclusive, Shared };
@@ -92,6 +93,8 @@ struct Event {
   // Kill.
   std::vector<std::string> Vars;
   bool KillsMemory = false; ///< A call: facts about memory may change.
+  // Access.
+  bool IsWrite = false;
 };
 
 /// A branch condition, reduced to what path sensitivity needs.
@@ -141,6 +144,9 @@ struct TUFacts {
   /// parsed.
   std::vector<std::string> Errors;
   bool Failed = false;
+  /// Every file the TU read, with a content hash: the facts cache key
+  /// (not part of the facts themselves).
+  std::vector<std::pair<std::string, uint64_t>> Inputs;
 };
 
 } // namespace lockwise

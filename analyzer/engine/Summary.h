@@ -33,6 +33,7 @@ struct HeldOnReturn {
   std::string Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
+  bool Atomic = false;
   std::string Text;
   Chain Witness;
   bool operator==(const HeldOnReturn &O) const {
@@ -60,13 +61,55 @@ struct DeferredEdge {
   }
 };
 
+/// A lock that must be held on entry (for a guarded access or a callee's
+/// requirement inside), not satisfied within the function.
+struct SummaryNeed {
+  NeedObs::Kind K = NeedObs::GuardedAccess;
+  std::string Lock;
+  std::string Subject;
+  bool IsWrite = false;
+  Chain Path;
+  bool operator==(const SummaryNeed &O) const {
+    return K == O.K && Lock == O.Lock && Subject == O.Subject;
+  }
+};
+
+/// A call somewhere inside whose name a rule is interested in
+/// (forbidden_while_held), with the chain to it.
+struct SummaryCall {
+  std::string Callee;
+  Chain Path;
+  bool operator==(const SummaryCall &O) const { return Callee == O.Callee; }
+};
+
+/// A wait queue whose condition state the function writes without waking it.
+struct SummaryDirty {
+  std::string Queue;
+  std::string Variable;
+  SrcLoc WriteLoc;
+  Chain Path; ///< From the function's entry down to the write.
+  bool operator==(const SummaryDirty &O) const {
+    return Queue == O.Queue && Variable == O.Variable;
+  }
+};
+
 struct Summary {
   std::vector<SummaryAcquire> Acquires;
   std::vector<Outcome> Outcomes;
   std::vector<DeferredEdge> Deferred;
+  /// The shortest chain to a sleeping operation, if the function may sleep.
+  Chain Sleeps;
+  std::string SleepsWhat;
+  std::vector<SummaryNeed> Needs;
+  std::vector<SummaryCall> Calls;
+  std::vector<SummaryDirty> Dirty;
+  /// Wait queues the function wakes on some path.
+  std::vector<std::string> Wakes;
   bool operator==(const Summary &O) const {
     if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
-        Acquires.size() != O.Acquires.size())
+        Acquires.size() != O.Acquires.size() || Needs != O.Needs ||
+        Calls != O.Calls || Dirty != O.Dirty ||
+        Sleeps.empty() != O.Sleeps.empty())
       return false;
     for (size_t I = 0; I < Acquires.size(); ++I)
       if (Acquires[I].Lock != O.Acquires[I].Lock ||

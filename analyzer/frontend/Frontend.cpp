@@ -11,8 +11,15 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "clang/Serialization/PCHContainerOperations.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Support/raw_ostream.h"
+#include "clang/Basic/SourceManager.h"
+#include <algorithm>
 
 #include <deque>
 
@@ -90,8 +97,9 @@ class FactsConsumer : public ASTConsumer {
 public:
   FactsConsumer(TUFacts &Out, const rules::RuleSet &Rules,
                 const llvm::StringSet<> &LockTypes,
-                const llvm::StringSet<> &Transparent)
-      : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent) {}
+                const llvm::StringSet<> &Transparent, std::string Directory)
+      : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent),
+        Directory(std::move(Directory)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
@@ -120,7 +128,24 @@ public:
     InitializerVisitor IV(SM, Out.Fptrs, Enqueue);
     IV.TraverseDecl(Ctx.getTranslationUnitDecl());
 
-    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs);
+    // Every file read, hashed, so a later run can tell the facts are still
+    // valid without parsing.
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+      std::optional<llvm::MemoryBufferRef> Buf = It->second->getBufferIfLoaded();
+      if (!Buf)
+        continue;
+      llvm::SmallString<256> Path(It->first.getName());
+      llvm::sys::fs::make_absolute(Directory, Path);
+      llvm::sys::path::remove_dots(Path, true);
+      Out.Inputs.emplace_back(std::string(Path),
+                              llvm::xxh3_64bits(Buf->getBuffer()));
+    }
+    std::sort(Out.Inputs.begin(), Out.Inputs.end());
+
+    llvm::StringSet<> Guarded;
+    for (const rules::GuardedRule &G : Rules.Guarded)
+      Guarded.insert(G.Field);
+    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs, Guarded);
     while (!Work.empty()) {
       const FunctionDecl *FD = Work.front();
       Work.pop_front();
@@ -134,18 +159,21 @@ private:
   const rules::RuleSet &Rules;
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
+  std::string Directory;
 };
 
 class FactsAction : public ASTFrontendAction {
 public:
   FactsAction(TUFacts &Out, const rules::RuleSet &Rules,
               const llvm::StringSet<> &LockTypes,
-              const llvm::StringSet<> &Transparent)
-      : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent) {}
+              const llvm::StringSet<> &Transparent, std::string Directory)
+      : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent),
+        Directory(std::move(Directory)) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
-    return std::make_unique<FactsConsumer>(Out, Rules, LockTypes, Transparent);
+    return std::make_unique<FactsConsumer>(Out, Rules, LockTypes, Transparent,
+                                           Directory);
   }
 
 private:
@@ -153,12 +181,14 @@ private:
   const rules::RuleSet &Rules;
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
+  std::string Directory;
 };
 
 class FactsActionFactory : public tooling::FrontendActionFactory {
 public:
-  FactsActionFactory(TUFacts &Out, const rules::RuleSet &Rules)
-      : Out(Out), Rules(Rules) {
+  FactsActionFactory(TUFacts &Out, const rules::RuleSet &Rules,
+                     std::string Directory)
+      : Out(Out), Rules(Rules), Directory(std::move(Directory)) {
     for (const std::string &T : Rules.LockTypes)
       LockTypes.insert(T);
     for (const rules::Primitive &P : Rules.Primitives)
@@ -166,12 +196,14 @@ public:
         Transparent.insert(P.Name);
   }
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<FactsAction>(Out, Rules, LockTypes, Transparent);
+    return std::make_unique<FactsAction>(Out, Rules, LockTypes, Transparent,
+                                         Directory);
   }
 
 private:
   TUFacts &Out;
   const rules::RuleSet &Rules;
+  std::string Directory;
   llvm::StringSet<> LockTypes;
   llvm::StringSet<> Transparent;
 };
@@ -224,7 +256,11 @@ TUFacts extractTU(const tooling::CompileCommand &Cmd,
   tooling::CompileCommand Adjusted = Cmd;
   Adjusted.CommandLine = adjustCommandLine(Cmd.CommandLine);
   SingleCommandDatabase DB(Adjusted);
-  tooling::ClangTool Tool(DB, {Cmd.Filename});
+  // A physical file system of its own: the shared real one changes the
+  // process-wide working directory per command, which races under --jobs.
+  tooling::ClangTool Tool(DB, {Cmd.Filename},
+                          std::make_shared<PCHContainerOperations>(),
+                          llvm::vfs::createPhysicalFileSystem());
   Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getClangStripDependencyFileAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
@@ -233,7 +269,7 @@ TUFacts extractTU(const tooling::CompileCommand &Cmd,
   ErrorCollector Errors(Out.Errors);
   Tool.setDiagnosticConsumer(&Errors);
   Tool.setPrintErrorMessage(false);
-  FactsActionFactory Factory(Out, Rules);
+  FactsActionFactory Factory(Out, Rules, Cmd.Directory);
   int Rc = Tool.run(&Factory);
   if (Rc != 0 || Errors.getNumErrors() > 0) {
     Out.Failed = true;

@@ -102,15 +102,54 @@ std::string fptrKeyOf(const Expr *E, const FunctionDecl *InFunction,
 
 namespace {
 
+/// How facts and writes name a variable: globals carry an '@' so that the
+/// state a wait_event() condition reads (globals) can be told from locals
+/// of the same name.
+std::string variableName(const Decl *D) {
+  auto *VD = dyn_cast<VarDecl>(D);
+  std::string Name = cast<NamedDecl>(D)->getNameAsString();
+  if (VD && VD->hasGlobalStorage())
+    return "@" + Name;
+  return Name;
+}
+
+/// "NAME(a, f(b, c), d)" -> {"a", "f(b, c)", "d"}: a macro invocation's
+/// arguments, split at top-level commas.
+std::vector<std::string> splitMacroArgs(llvm::StringRef Text) {
+  std::vector<std::string> Args;
+  size_t Open = Text.find('(');
+  if (Open == llvm::StringRef::npos)
+    return Args;
+  int Nest = 0;
+  std::string Cur;
+  for (char C : Text.drop_front(Open + 1)) {
+    if ((C == ',' || C == ')') && Nest == 0) {
+      Args.push_back(llvm::StringRef(Cur).trim().str());
+      Cur.clear();
+      if (C == ')')
+        break;
+      continue;
+    }
+    if (C == '(' || C == '[' || C == '{')
+      ++Nest;
+    if (C == ')' || C == ']' || C == '}')
+      --Nest;
+    Cur += C;
+  }
+  return Args;
+}
+
 /// Extraction state for one function.
 class Extraction {
 public:
   Extraction(ASTContext &Ctx, const rules::RuleSet &Rules,
              const LockIdentity &Ids, const FunctionDecl *FD,
              std::function<void(const FunctionDecl *)> &OnCallee,
-             std::vector<FptrFlow> &Fptrs)
+             std::vector<FptrFlow> &Fptrs, const llvm::StringSet<> &GuardedFields,
+             const llvm::StringSet<> &GuardedLeaves)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids), FD(FD),
-        OnCallee(OnCallee), Fptrs(Fptrs), Key(functionKey(FD, SM)) {}
+        OnCallee(OnCallee), Fptrs(Fptrs), GuardedFields(GuardedFields),
+        GuardedLeaves(GuardedLeaves), Key(functionKey(FD, SM)) {}
 
   std::optional<FunctionFacts> run();
 
@@ -123,6 +162,12 @@ private:
                SourceLocation L);
   Condition reduceCondition(const Expr *E);
   void recordWaitMacro(const CallExpr *CE, Event &Ev);
+  /// The name and the argument text of the outermost expansion of a macro
+  /// whose name satisfies Pred around L, if any.
+  std::optional<std::pair<std::string, std::vector<std::string>>>
+  enclosingMacro(SourceLocation L, llvm::function_ref<bool(llvm::StringRef)> Pred);
+  void visitMember(const MemberExpr *ME, Block &B);
+  void markWrite(const Expr *LHS);
   ArgInfo argInfo(const Expr *Arg);
   /// How a lock argument is written, without "&" and casts: two spellings
   /// tell two instances of one lock class apart.
@@ -149,8 +194,12 @@ private:
   const FunctionDecl *FD;
   std::function<void(const FunctionDecl *)> &OnCallee;
   std::vector<FptrFlow> &Fptrs;
+  const llvm::StringSet<> &GuardedFields;
+  const llvm::StringSet<> &GuardedLeaves;
   std::string Key;
   int NextTryId = 0;
+  /// Guarded-field accesses by expression, to mark the written ones.
+  llvm::DenseMap<const Expr *, std::pair<Block *, size_t>> AccessEvents;
   llvm::DenseMap<const CallExpr *, int> TryIds;
   /// Where each try event sits, to bind "rc = mutex_trylock(...)" later.
   llvm::DenseMap<int, std::pair<Block *, size_t>> TryEvents;
@@ -263,13 +312,36 @@ std::vector<std::string> Extraction::writtenNames(const Expr *LHS) {
     }
   }
   if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
-    Names.push_back(DRE->getDecl()->getNameAsString());
+    Names.push_back(variableName(DRE->getDecl()));
   return Names;
 }
 
 void Extraction::visitElement(const Stmt *S, Block &B) {
   if (auto *CE = dyn_cast<CallExpr>(S)) {
     visitCall(CE, B);
+    return;
+  }
+  if (auto *ME = dyn_cast<MemberExpr>(S)) {
+    if (!GuardedLeaves.empty())
+      visitMember(ME, B);
+    return;
+  }
+  // lockdep_assert_held(l) without CONFIG_LOCKDEP is "(void)(l)": the macro
+  // name is all that is left of the assertion.
+  if (auto *Cast = dyn_cast<CStyleCastExpr>(S);
+      Cast && Cast->getType()->isVoidType() && Cast->getBeginLoc().isMacroID()) {
+    auto M = enclosingMacro(Cast->getBeginLoc(), [](llvm::StringRef N) {
+      return N.starts_with("lockdep_assert_held");
+    });
+    if (M && Cast->getSubExpr()->getType()->isPointerType()) {
+      Event Ev;
+      Ev.Kind = EventKind::AssertHeld;
+      Ev.Loc = userLoc(Cast->getBeginLoc(), SM);
+      Ev.Name = M->first;
+      Ev.Lock = Ids.resolvePointer(Cast->getSubExpr(), FD);
+      Ev.Lock.Text = spelling(Cast->getSubExpr());
+      B.Events.push_back(std::move(Ev));
+    }
     return;
   }
   if (auto *BO = dyn_cast<BinaryOperator>(S)) {
@@ -280,6 +352,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     const Expr *LHS = stripCasts(BO->getLHS());
     bool Whole = isa<DeclRefExpr>(LHS);
     addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc());
+    markWrite(BO->getLHS());
     if (Whole && BO->getOpcode() == BO_Assign && !Var.empty())
       bindTry(BO->getRHS(), Var);
     // "x->cb = f" / "x->cb = param": function-pointer flows.
@@ -300,6 +373,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     if (!UO->isIncrementDecrementOp())
       return;
     addKill(B, writtenNames(UO->getSubExpr()), false, UO->getOperatorLoc());
+    markWrite(UO->getSubExpr());
     return;
   }
   if (auto *DS = dyn_cast<DeclStmt>(S)) {
@@ -386,27 +460,7 @@ void Extraction::recordWaitMacro(const CallExpr *CE, Event &Ev) {
   CharSourceRange Range = SM.getImmediateExpansionRange(Found);
   llvm::StringRef Text = Lexer::getSourceText(Range, SM, LO);
   Ev.Macro = FoundName;
-  size_t Open = Text.find('(');
-  if (Open == llvm::StringRef::npos)
-    return;
-  // Split the arguments at top-level commas.
-  std::vector<std::string> Args;
-  int Nest = 0;
-  std::string Cur;
-  for (char C : Text.drop_front(Open + 1)) {
-    if ((C == ',' && Nest == 0) || (C == ')' && Nest == 0)) {
-      Args.push_back(llvm::StringRef(Cur).trim().str());
-      Cur.clear();
-      if (C == ')')
-        break;
-      continue;
-    }
-    if (C == '(' || C == '[' || C == '{')
-      ++Nest;
-    if (C == ')' || C == ']' || C == '}')
-      --Nest;
-    Cur += C;
-  }
+  std::vector<std::string> Args = splitMacroArgs(Text);
   if (Args.size() < 2)
     return;
   Ev.CondText = Args[1];
@@ -431,11 +485,79 @@ void Extraction::recordWaitMacro(const CallExpr *CE, Event &Ev) {
   }
 }
 
+std::optional<std::pair<std::string, std::vector<std::string>>>
+Extraction::enclosingMacro(SourceLocation L,
+                           llvm::function_ref<bool(llvm::StringRef)> Pred) {
+  const LangOptions &LO = Ctx.getLangOpts();
+  SourceLocation Found;
+  std::string FoundName;
+  for (int Depth = 0; L.isMacroID() && Depth < 64; ++Depth) {
+    llvm::StringRef Name = Lexer::getImmediateMacroName(L, SM, LO);
+    if (Pred(Name)) {
+      Found = L;
+      FoundName = Name.str();
+    }
+    L = SM.getImmediateMacroCallerLoc(L);
+  }
+  if (Found.isInvalid())
+    return std::nullopt;
+  llvm::StringRef Text =
+      Lexer::getSourceText(SM.getImmediateExpansionRange(Found), SM, LO);
+  return std::make_pair(FoundName, splitMacroArgs(Text));
+}
+
+void Extraction::visitMember(const MemberExpr *ME, Block &B) {
+  if (!GuardedLeaves.contains(ME->getMemberDecl()->getName()))
+    return;
+  LockRef R = Ids.resolveLvalue(ME, FD);
+  if (R.K != LockRef::Type && R.K != LockRef::Global)
+    return;
+  std::string Field = R.Path.empty() ? R.Root : R.Root + "." + R.Path;
+  if (!GuardedFields.contains(Field))
+    return;
+  Event Ev;
+  Ev.Kind = EventKind::Access;
+  Ev.Loc = userLoc(ME->getMemberLoc(), SM);
+  Ev.Name = Field;
+  AccessEvents[ME] = {&B, B.Events.size()};
+  B.Events.push_back(std::move(Ev));
+}
+
+void Extraction::markWrite(const Expr *LHS) {
+  auto It = AccessEvents.find(LHS->IgnoreParenImpCasts());
+  if (It != AccessEvents.end())
+    It->second.first->Events[It->second.second].IsWrite = true;
+}
+
 void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
                                 Block &B) {
   using rules::PrimitiveOp;
-  if (P.Op == PrimitiveOp::Transparent || P.Op == PrimitiveOp::IsHeld)
+  if (P.Op == PrimitiveOp::Transparent)
     return;
+  if (P.Op == PrimitiveOp::IsHeld) {
+    // ASSERT(spin_is_locked(l)), BUG_ON(!mutex_is_locked(m)): an assertion
+    // that the caller holds the lock.  A negated ASSERT (or an un-negated
+    // BUG_ON) asserts the opposite and says nothing we use.
+    auto M = enclosingMacro(CE->getBeginLoc(), [](llvm::StringRef N) {
+      return N == "ASSERT" || N == "BUG_ON" || N == "WARN_ON" ||
+             N == "WARN_ON_ONCE" || N == "assert";
+    });
+    if (!M || M->second.empty() || P.Arg >= CE->getNumArgs())
+      return;
+    bool Negated = llvm::StringRef(M->second[0]).ltrim().starts_with("!");
+    bool AssertsHeld = (M->first == "ASSERT" || M->first == "assert") ? !Negated
+                                                                      : Negated;
+    if (!AssertsHeld)
+      return;
+    Event Ev;
+    Ev.Kind = EventKind::AssertHeld;
+    Ev.Loc = userLoc(CE->getBeginLoc(), SM);
+    Ev.Name = M->first;
+    Ev.Lock = Ids.resolvePointer(CE->getArg(P.Arg), FD);
+    Ev.Lock.Text = spelling(CE->getArg(P.Arg));
+    B.Events.push_back(std::move(Ev));
+    return;
+  }
   Event Ev;
   Ev.Loc = userLoc(CE->getBeginLoc(), SM);
   Ev.Name = P.Name;
@@ -526,12 +648,9 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
     }
     // Passing &x lets the callee change x.
     if (auto *UO = dyn_cast<UnaryOperator>(stripCasts(Arg));
-        UO && UO->getOpcode() == UO_AddrOf) {
-      bool IsLocal = false;
-      std::string V = varName(UO->getSubExpr(), IsLocal);
-      if (!V.empty())
-        AddrTaken.push_back(V);
-    }
+        UO && UO->getOpcode() == UO_AddrOf)
+      for (std::string &V : writtenNames(UO->getSubExpr()))
+        AddrTaken.push_back(std::move(V));
   }
   Ev.Vars = std::move(AddrTaken);
   B.Events.push_back(std::move(Ev));
@@ -569,7 +688,7 @@ void Extraction::collectVars(const Expr *E, std::vector<std::string> &Vars,
     Memory = true;
   if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
     if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
-      Vars.push_back(VD->getNameAsString());
+      Vars.push_back(variableName(VD));
       if (!VD->isLocalVarDeclOrParm() || VD->isStaticLocal())
         Memory = true;
     }
@@ -676,7 +795,8 @@ Condition Extraction::reduceCondition(const Expr *E) {
 std::optional<FunctionFacts> FunctionExtractor::extract(const FunctionDecl *FD) {
   if (!FD->hasBody() || FD->isDependentContext())
     return std::nullopt;
-  Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs);
+  Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs, GuardedFields,
+               GuardedLeaves);
   return X.run();
 }
 

@@ -31,9 +31,16 @@ public:
   FunctionExtractor(clang::ASTContext &Ctx, const rules::RuleSet &Rules,
                     const LockIdentity &Ids,
                     std::function<void(const clang::FunctionDecl *)> OnCallee,
-                    std::vector<FptrFlow> &Fptrs)
+                    std::vector<FptrFlow> &Fptrs,
+                    const llvm::StringSet<> &GuardedFields)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids),
-        OnCallee(std::move(OnCallee)), Fptrs(Fptrs) {}
+        OnCallee(std::move(OnCallee)), Fptrs(Fptrs),
+        GuardedFields(GuardedFields) {
+    for (const auto &F : GuardedFields) {
+      llvm::StringRef K = F.getKey();
+      GuardedLeaves.insert(K.substr(K.rfind('.') + 1));
+    }
+  }
 
   std::optional<FunctionFacts> extract(const clang::FunctionDecl *FD);
 
@@ -44,6 +51,9 @@ private:
   const LockIdentity &Ids;
   std::function<void(const clang::FunctionDecl *)> OnCallee;
   std::vector<FptrFlow> &Fptrs;
+  /// Fields named by "guarded" rules: their accesses become events.
+  const llvm::StringSet<> &GuardedFields;
+  llvm::StringSet<> GuardedLeaves;
 };
 
 /// The function-pointer key an expression designates as a callee or an

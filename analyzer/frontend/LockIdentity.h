@@ -33,6 +33,13 @@ public:
   /// inside function FD.
   LockRef resolvePointer(const clang::Expr *E, const clang::FunctionDecl *FD) const;
 
+  /// The object an lvalue designates, named like a lock: "p->pod.count" is
+  /// Type root "p2m_domain" with path "pod.count".  Used for guarded
+  /// fields.
+  LockRef resolveLvalue(const clang::Expr *E, const clang::FunctionDecl *FD) const {
+    return resolveObject(E, FD, 0);
+  }
+
   /// Whether T (or a typedef it is spelled through) is a lock type.
   bool isLockType(clang::QualType T) const;
 

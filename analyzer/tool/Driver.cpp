@@ -1,6 +1,7 @@
 //===- Driver.cpp ---------------------------------------------------------===//
 #include "tool/Driver.h"
 #include "frontend/Frontend.h"
+#include "tool/FactsCache.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -10,7 +11,11 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include "llvm/Support/Format.h"
+#include "llvm/Support/GlobPattern.h"
 #include <map>
 #include <set>
 
@@ -98,15 +103,7 @@ std::string absolute(const std::string &P) {
 
 } // namespace
 
-llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
-                                        std::vector<std::string> &Warnings) {
-  auto Start = std::chrono::steady_clock::now();
-  AnalysedProgram Out;
-  auto Rules = loadRules(In.RuleFiles, Warnings);
-  if (!Rules)
-    return Rules.takeError();
-  Out.Rules = std::move(*Rules);
-
+llvm::Expected<std::vector<CompileCommand>> selectCommands(DriverInputs &In) {
   std::unique_ptr<CompilationDatabase> Owned;
   CompilationDatabase *DB = nullptr;
   if (!In.CompileDbPath.empty()) {
@@ -157,21 +154,97 @@ llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
     }
   }
 
+  auto Matches = [](const std::vector<std::string> &Globs,
+                    const std::string &Path) {
+    for (const std::string &G : Globs) {
+      auto Pattern = llvm::GlobPattern::create(G);
+      if (!Pattern) {
+        llvm::consumeError(Pattern.takeError());
+        continue;
+      }
+      // A glob matches the absolute path or any path suffix of it, so
+      // "drivers/xen/**" works from any root.
+      llvm::StringRef P = Path;
+      while (true) {
+        if (Pattern->match(P))
+          return true;
+        size_t Slash = P.find('/');
+        if (Slash == llvm::StringRef::npos)
+          return false;
+        P = P.drop_front(Slash + 1);
+      }
+    }
+    return false;
+  };
+  for (const std::string &G : In.Include)
+    if (auto P = llvm::GlobPattern::create(G); !P)
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "bad --include glob '%s': %s", G.c_str(),
+                                     llvm::toString(P.takeError()).c_str());
   std::vector<CompileCommand> Ordered;
-  for (auto &[File, Cmd] : Commands)
+  size_t Index = 0;
+  for (auto &[File, Cmd] : Commands) {
+    if (!In.Include.empty() && !Matches(In.Include, File))
+      continue;
+    if (Matches(In.Exclude, File))
+      continue;
+    size_t This = Index++;
+    if (In.ShardCount && This % In.ShardCount != In.ShardIndex - 1)
+      continue;
     Ordered.push_back(Cmd);
-  std::vector<TUFacts> TUs(Ordered.size());
-  unsigned Jobs = In.Jobs ? In.Jobs : llvm::hardware_concurrency().compute_thread_count();
-  if (Jobs <= 1 || Ordered.size() <= 1) {
-    for (size_t I = 0; I < Ordered.size(); ++I)
-      TUs[I] = extractTU(Ordered[I], Out.Rules);
+  }
+  return Ordered;
+}
+
+std::vector<TUFacts>
+extractAll(const std::vector<CompileCommand> &Commands,
+           const rules::RuleSet &Rules, const DriverInputs &In,
+           unsigned &CacheHits) {
+  std::vector<TUFacts> TUs(Commands.size());
+  FactsCache Cache(In.CacheDir, Rules);
+  std::atomic<unsigned> Hits{0}, Done{0};
+  std::mutex ProgressLock;
+  auto Start = std::chrono::steady_clock::now();
+  auto One = [&](size_t I) {
+    if (auto Cached = Cache.lookup(Commands[I])) {
+      TUs[I] = std::move(*Cached);
+      ++Hits;
+    } else {
+      TUs[I] = extractTU(Commands[I], Rules);
+      Cache.store(Commands[I], TUs[I]);
+    }
+    unsigned N = ++Done;
+    if (!In.Progress)
+      return;
+    std::lock_guard<std::mutex> G(ProgressLock);
+    double Secs = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
+    double Rate = Secs > 0 ? N / Secs : 0;
+    double Eta = Rate > 0 ? (Commands.size() - N) / Rate : 0;
+    llvm::errs() << llvm::format("\rlockwise: %u/%zu TUs, %.1f TU/s, ETA %.0fs ",
+                                 N, Commands.size(), Rate, Eta);
+    if (N == Commands.size())
+      llvm::errs() << "\n";
+  };
+  unsigned Jobs =
+      In.Jobs ? In.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  if (Jobs <= 1 || Commands.size() <= 1) {
+    for (size_t I = 0; I < Commands.size(); ++I)
+      One(I);
   } else {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
-    for (size_t I = 0; I < Ordered.size(); ++I)
-      Pool.async([&, I] { TUs[I] = extractTU(Ordered[I], Out.Rules); });
+    for (size_t I = 0; I < Commands.size(); ++I)
+      Pool.async([&, I] { One(I); });
     Pool.wait();
   }
+  CacheHits = Hits;
+  return TUs;
+}
 
+AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules) {
+  AnalysedProgram Out;
+  Out.Rules = std::move(Rules);
   Out.Stats.TranslationUnits = TUs.size();
   for (const TUFacts &TU : TUs)
     if (TU.Failed) {
@@ -182,6 +255,22 @@ llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
   Out.Prog = std::make_unique<Program>(std::move(TUs));
   Out.Result = analyzeProgram(*Out.Prog, Out.Rules);
   Out.Stats.Functions = Out.Result.Functions;
+  return Out;
+}
+
+llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
+                                        std::vector<std::string> &Warnings) {
+  auto Start = std::chrono::steady_clock::now();
+  auto Rules = loadRules(In.RuleFiles, Warnings);
+  if (!Rules)
+    return Rules.takeError();
+  auto Commands = selectCommands(In);
+  if (!Commands)
+    return Commands.takeError();
+  unsigned Hits = 0;
+  std::vector<TUFacts> TUs = extractAll(*Commands, *Rules, In, Hits);
+  AnalysedProgram Out = analyseFacts(std::move(TUs), std::move(*Rules));
+  Out.CacheHits = Hits;
   Out.Stats.Seconds = std::chrono::duration<double>(
                           std::chrono::steady_clock::now() - Start)
                           .count();

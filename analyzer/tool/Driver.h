@@ -22,6 +22,14 @@ struct DriverInputs {
   std::vector<std::string> RuleFiles;         ///< --rules
   std::vector<std::string> Files;             ///< positional
   unsigned Jobs = 1;
+  /// Per-TU facts cache ("" disables it).
+  std::string CacheDir;
+  /// Analyse only TUs I of N (1-based), in file order: --shard I/N.
+  unsigned ShardIndex = 0, ShardCount = 0;
+  /// Path globs a TU's file must match (--include) / must not (--exclude).
+  std::vector<std::string> Include, Exclude;
+  /// A progress line on stderr (TUs done/total, rate, ETA).
+  bool Progress = false;
   /// Flags after "--" (a fixed compilation database), when given.
   std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb;
 };
@@ -33,6 +41,7 @@ struct AnalysedProgram {
   AnalysisResult Result;
   RunStats Stats;
   std::vector<std::string> TUErrors; ///< One line per failed TU.
+  unsigned CacheHits = 0;             ///< TUs whose facts came from the cache.
 };
 
 /// Loads the built-in catalogs and the rule files; errors and warnings are
@@ -40,9 +49,22 @@ struct AnalysedProgram {
 llvm::Expected<rules::RuleSet> loadRules(const std::vector<std::string> &Files,
                                          std::vector<std::string> &Warnings);
 
-/// Parses every selected TU (in parallel with Jobs threads), merges the
-/// facts and runs the engine.  Bad inputs (no database, a file not in it)
-/// are errors; a TU that fails to parse is not.
+/// The TUs selected by the inputs, one command per file, in file order.
+llvm::Expected<std::vector<clang::tooling::CompileCommand>>
+selectCommands(DriverInputs &In);
+
+/// Extracts (or fetches from the cache) the facts of each command, with
+/// In.Jobs threads.  The result is in the commands' order.
+std::vector<TUFacts>
+extractAll(const std::vector<clang::tooling::CompileCommand> &Commands,
+           const rules::RuleSet &Rules, const DriverInputs &In,
+           unsigned &CacheHits);
+
+/// Merges TU facts and runs the engine.
+AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules);
+
+/// selectCommands + extractAll + analyseFacts.  Bad inputs (no database, a
+/// file not in it) are errors; a TU that fails to parse is not.
 llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
                                         std::vector<std::string> &Warnings);
 

@@ -14,6 +14,15 @@
 #include "lockwise/Report.h"
 #include "lockwise/Verify.h"
 #include "tool/Driver.h"
+#include "tool/FactsCache.h"
+#include "tool/Query.h"
+#include "engine/FactsIO.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/xxhash.h"
+#include <chrono>
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
@@ -35,24 +44,59 @@ enum ExitCode { NoFindings = 0, Findings = 1, BadInput = 2, TUFailed = 3 };
 
 cl::SubCommand CheckCmd("check", "Check a compile database for lock bugs");
 cl::SubCommand GraphCmd("graph", "Print the lock-order graph");
+cl::SubCommand QueryCmd("query", "Ask the lock graph: order A B, held-at F, "
+                                 "takes L, path A B");
+cl::SubCommand MergeCmd("merge", "Analyse facts written by check --facts-out "
+                                 "(sharded runs) as one program");
 
 cl::OptionCategory Category("lockwise options");
 
 cl::opt<std::string> CompileDb("p", cl::desc("Compile database (file or directory)"),
                                cl::value_desc("path"), cl::sub(CheckCmd),
-                               cl::sub(GraphCmd), cl::cat(Category));
+                               cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
 cl::list<std::string> RuleFiles("rules", cl::desc("Rule file (repeatable)"),
                                 cl::value_desc("file"), cl::sub(CheckCmd),
-                                cl::sub(GraphCmd), cl::cat(Category));
+                                cl::sub(GraphCmd), cl::sub(MergeCmd),
+                                cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format"),
                             cl::init(""), cl::sub(CheckCmd), cl::sub(GraphCmd),
-                            cl::cat(Category));
+                            cl::sub(MergeCmd), cl::sub(QueryCmd), cl::cat(Category));
 cl::opt<std::string> OutputFile("o", cl::desc("Write the report to this file"),
                                 cl::value_desc("file"), cl::sub(CheckCmd),
-                                cl::sub(GraphCmd), cl::cat(Category));
+                                cl::sub(GraphCmd), cl::sub(MergeCmd),
+                                cl::cat(Category));
+cl::opt<std::string> CacheDir("cache-dir",
+                              cl::desc("Per-TU facts cache (default "
+                                       "~/.cache/lockwise/facts)"),
+                              cl::value_desc("dir"), cl::sub(CheckCmd),
+                              cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<bool> NoCache("no-cache", cl::desc("Parse every TU, ignore the cache"),
+                      cl::sub(CheckCmd), cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
+cl::opt<std::string> Shard("shard", cl::desc("Only TUs I of N, e.g. 2/8"),
+                           cl::value_desc("I/N"), cl::sub(CheckCmd),
+                           cl::cat(Category));
+cl::opt<std::string> FactsOut("facts-out",
+                              cl::desc("Write per-TU facts here and stop "
+                                       "(merge them with 'lockwise merge')"),
+                              cl::value_desc("dir"), cl::sub(CheckCmd),
+                              cl::cat(Category));
+cl::list<std::string> IncludeGlobs("include", cl::desc("Only TUs matching glob"),
+                                   cl::value_desc("glob"), cl::sub(CheckCmd),
+                                   cl::sub(GraphCmd), cl::cat(Category));
+cl::list<std::string> ExcludeGlobs("exclude", cl::desc("Skip TUs matching glob"),
+                                   cl::value_desc("glob"), cl::sub(CheckCmd),
+                                   cl::sub(GraphCmd), cl::cat(Category));
+cl::opt<bool> Progress("progress",
+                       cl::desc("Progress line on stderr (default: when stderr "
+                                "is a terminal)"),
+                       cl::sub(CheckCmd), cl::sub(GraphCmd), cl::cat(Category));
+cl::list<std::string> QueryWords(cl::Positional, cl::desc("<query words>"),
+                                 cl::sub(QueryCmd));
+cl::list<std::string> FactDirs(cl::Positional, cl::desc("<facts dir>..."),
+                               cl::sub(MergeCmd));
 cl::opt<unsigned> Jobs("jobs", cl::desc("Translation units parsed in parallel"),
                        cl::init(1), cl::sub(CheckCmd), cl::sub(GraphCmd),
-                       cl::cat(Category));
+                       cl::sub(QueryCmd), cl::cat(Category));
 cl::alias JobsShort("j", cl::aliasopt(Jobs));
 cl::opt<bool> Verify("verify",
                      cl::desc("Check findings against expected-* comments in "
@@ -76,14 +120,38 @@ std::unique_ptr<raw_fd_ostream> openOutput(std::error_code &EC) {
   return std::make_unique<raw_fd_ostream>(Path, EC, sys::fs::OF_Text);
 }
 
-Expected<AnalysedProgram> runAnalysis(
-    std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
+Expected<DriverInputs>
+driverInputs(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   DriverInputs In;
   In.CompileDbPath = CompileDb;
   In.RuleFiles.assign(RuleFiles.begin(), RuleFiles.end());
   In.Files.assign(Files.begin(), Files.end());
   In.Jobs = Jobs;
   In.FixedDb = std::move(FixedDb);
+  In.CacheDir = NoCache ? "" : CacheDir.empty() ? FactsCache::defaultDir()
+                                                 : CacheDir.getValue();
+  In.Include.assign(IncludeGlobs.begin(), IncludeGlobs.end());
+  In.Exclude.assign(ExcludeGlobs.begin(), ExcludeGlobs.end());
+  In.Progress = Progress.getNumOccurrences()
+                    ? Progress.getValue()
+                    : sys::Process::StandardErrIsDisplayed();
+  if (!Shard.empty()) {
+    auto [I, N] = StringRef(Shard).split('/');
+    if (I.getAsInteger(10, In.ShardIndex) || N.getAsInteger(10, In.ShardCount) ||
+        In.ShardCount == 0 || In.ShardIndex == 0 || In.ShardIndex > In.ShardCount)
+      return createStringError(std::errc::invalid_argument,
+                               "--shard takes I/N with 1 <= I <= N, got '%s'",
+                               Shard.c_str());
+  }
+  return In;
+}
+
+Expected<AnalysedProgram> runAnalysis(
+    std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
+  auto Inputs = driverInputs(std::move(FixedDb));
+  if (!Inputs)
+    return Inputs.takeError();
+  DriverInputs &In = *Inputs;
   std::vector<std::string> Warnings;
   auto Result = analyse(In, Warnings);
   for (const std::string &W : Warnings)
@@ -94,16 +162,103 @@ Expected<AnalysedProgram> runAnalysis(
   return Result;
 }
 
+/// check --facts-out: extract this shard's facts and write one file per TU.
+int writeFacts(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
+  auto Inputs = driverInputs(std::move(FixedDb));
+  if (!Inputs)
+    return fail(toString(Inputs.takeError()));
+  std::vector<std::string> Warnings;
+  auto Rules = loadRules(Inputs->RuleFiles, Warnings);
+  for (const std::string &W : Warnings)
+    errs() << W << "\n";
+  if (!Rules)
+    return fail(toString(Rules.takeError()));
+  auto Commands = selectCommands(*Inputs);
+  if (!Commands)
+    return fail(toString(Commands.takeError()));
+  if (std::error_code EC = sys::fs::create_directories(FactsOut))
+    return fail("cannot create '" + FactsOut + "': " + EC.message());
+  unsigned Hits = 0;
+  std::vector<TUFacts> TUs = extractAll(*Commands, *Rules, *Inputs, Hits);
+  bool AnyFailed = false;
+  for (const TUFacts &TU : TUs) {
+    AnyFailed |= TU.Failed;
+    for (const std::string &E : TU.Errors)
+      errs() << E << "\n";
+    std::string Name = formatv("{0:x16}.facts.json", xxh3_64bits(TU.File)).str();
+    std::error_code EC;
+    raw_fd_ostream OS(FactsOut + "/" + Name, EC);
+    if (EC)
+      return fail("cannot write facts: " + EC.message());
+    OS << factsToJson(TU);
+  }
+  errs() << "lockwise: wrote facts of " << TUs.size() << " translation units to "
+         << FactsOut << "\n";
+  return AnyFailed ? TUFailed : NoFindings;
+}
+
+/// Runs the checkers and writes the report; the exit code says what was
+/// found.
+int reportFindings(AnalysedProgram &A, const std::string &Fmt);
+
 int runCheck(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   std::string Fmt = Format.empty() ? "text" : Format.getValue();
   if (auto W = createWriter(Fmt); !W)
     return fail(toString(W.takeError()));
+  if (!FactsOut.empty())
+    return writeFacts(std::move(FixedDb));
   auto A = runAnalysis(std::move(FixedDb));
   if (!A)
     return fail(toString(A.takeError()));
+  return reportFindings(*A, Fmt);
+}
 
-  LockGraph Graph(A->Result);
-  CheckContext Ctx{*A->Prog, A->Result, Graph, A->Rules};
+int runMerge() {
+  std::string Fmt = Format.empty() ? "text" : Format.getValue();
+  if (auto W = createWriter(Fmt); !W)
+    return fail(toString(W.takeError()));
+  if (FactDirs.empty())
+    return fail("merge needs one or more directories written by check --facts-out");
+  std::vector<std::string> Warnings;
+  auto Rules = loadRules(std::vector<std::string>(RuleFiles.begin(), RuleFiles.end()),
+                         Warnings);
+  for (const std::string &W : Warnings)
+    errs() << W << "\n";
+  if (!Rules)
+    return fail(toString(Rules.takeError()));
+  std::vector<TUFacts> TUs;
+  for (const std::string &Dir : FactDirs) {
+    std::error_code EC;
+    std::vector<std::string> Paths;
+    for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+         It.increment(EC))
+      if (StringRef(It->path()).ends_with(".facts.json"))
+        Paths.push_back(It->path());
+    if (EC)
+      return fail("cannot read '" + Dir + "': " + EC.message());
+    std::sort(Paths.begin(), Paths.end());
+    for (const std::string &P : Paths) {
+      auto Buf = MemoryBuffer::getFile(P);
+      if (!Buf)
+        return fail("cannot read '" + P + "': " + Buf.getError().message());
+      auto TU = factsFromJson((*Buf)->getBuffer().str());
+      if (!TU)
+        return fail(P + ": " + toString(TU.takeError()));
+      TUs.push_back(std::move(*TU));
+    }
+  }
+  auto Start = std::chrono::steady_clock::now();
+  AnalysedProgram A = analyseFacts(std::move(TUs), std::move(*Rules));
+  A.Stats.Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  for (const std::string &E : A.TUErrors)
+    errs() << E << "\n";
+  return reportFindings(A, Fmt);
+}
+
+int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
+  LockGraph Graph(A.Result);
+  CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};
   FindingCollector Collector;
   for (const auto &C : createCheckers())
     C->run(Ctx, Collector);
@@ -115,12 +270,12 @@ int runCheck(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
       errs() << V.str();
       return Findings;
     }
-    return A->Stats.Failed ? TUFailed : NoFindings;
+    return A.Stats.Failed ? TUFailed : NoFindings;
   }
 
   ReportInput Report;
   Report.Findings = std::move(Collector.Findings);
-  Report.Stats = A->Stats;
+  Report.Stats = A.Stats;
   Report.ToolVersion = LOCKWISE_VERSION;
   std::error_code EC;
   auto OS = openOutput(EC);
@@ -128,7 +283,7 @@ int runCheck(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
     return fail("cannot write '" + OutputFile + "': " + EC.message());
   if (Error E = writeReport(Fmt, Report, *OS))
     return fail(toString(std::move(E)));
-  if (A->Stats.Failed)
+  if (A.Stats.Failed)
     return TUFailed;
   return Report.Findings.empty() ? NoFindings : Findings;
 }
@@ -157,6 +312,27 @@ int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   return A->Stats.Failed ? TUFailed : NoFindings;
 }
 
+int runQueryCmd(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
+  std::string Fmt = Format.empty() ? "text" : Format.getValue();
+  if (Fmt != "text" && Fmt != "json")
+    return fail("unknown query format '" + Fmt + "' (known formats: json, text)");
+  if (CompileDb.empty() && !FixedDb)
+    return fail("query needs -p <compile database>");
+  auto A = runAnalysis(std::move(FixedDb));
+  if (!A)
+    return fail(toString(A.takeError()));
+  LockGraph Graph(A->Result);
+  auto Answer = runQuery(std::vector<std::string>(QueryWords.begin(), QueryWords.end()),
+                         *A->Prog, A->Result, Graph);
+  if (!Answer)
+    return fail(toString(Answer.takeError()));
+  if (Fmt == "json")
+    outs() << formatv("{0:2}", *Answer) << "\n";
+  else
+    printQueryText(*Answer, outs());
+  return A->Stats.Failed ? TUFailed : NoFindings;
+}
+
 } // namespace
 
 int main(int Argc, const char **Argv) {
@@ -179,6 +355,10 @@ int main(int Argc, const char **Argv) {
     return runCheck(std::move(FixedDb));
   if (GraphCmd)
     return runGraph(std::move(FixedDb));
+  if (MergeCmd)
+    return runMerge();
+  if (QueryCmd)
+    return runQueryCmd(std::move(FixedDb));
   errs() << "lockwise: give a subcommand (check, graph); see lockwise --help\n";
   return BadInput;
 }

@@ -4,7 +4,9 @@
 # for the final compile_commands.json path.
 
 LOCKWISE_CACHE=${LOCKWISE_CACHE:-$HOME/.cache/lockwise}
+# shellcheck disable=SC2034  # used by scripts/corpus
 JOBS=${LOCKWISE_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# shellcheck disable=SC2034
 SRC_DIR=$LOCKWISE_CACHE/src
 
 log() { printf 'corpus: %s\n' "$*" >&2; }
@@ -128,26 +130,30 @@ PY
 
 # ------------------------------------------------------------- steps -----
 # A step is a shell function run at most once per recipe.  Its stamp file
-# holds a hash of: the previous step's hash (so a changed earlier step
-# redoes every later one), the step's name and arguments, and the text of
-# the step function.  A stamp is written only after the function succeeded,
-# so a run killed midway redoes the unfinished step.  Steps must therefore
-# be restartable (build into a temp dir and mv, or clean before building).
+# <dir>/.done-<name> holds "<recipe> <result> <seconds>":
+#   recipe  hash of the chain so far (the previous step's result), the step's
+#           name and arguments, and the text of the step function;
+#   result  a fresh hash made each time the step really runs: it seeds the
+#           next step's recipe, so redoing a step redoes every later one.
+# A stamp is written only after the function succeeded, so a run killed
+# midway redoes the unfinished step.  Steps must therefore be restartable
+# (build into a temp dir and mv, or clean before building).
 #
-#   STEP_CHAIN=<seed>      set by the caller, e.g. hash of the recipe version
+#   seed_chain WORDS...    start a chain (e.g. corpus name + recipe version)
 #   step STAMPDIR NAME PRODUCT FUNC [ARGS...]
 # PRODUCT is a path that must still exist for the stamp to count ("-": none).
 STEP_CHAIN=
 step() {
   local dir=$1 name=$2 product=$3; shift 3
-  local fn=$1 hash stamp t0
-  hash=$({ printf '%s\0' "$STEP_CHAIN" "$name" "$@"; declare -f "$fn"; } | sha256sum | cut -c1-16)
+  local fn=$1 recipe stamp t0 old_recipe old_result _
+  recipe=$({ printf '%s\0' "$STEP_CHAIN" "$name" "$@"; declare -f "$fn"; } | sha256sum | cut -c1-16)
   stamp=$dir/.done-$name
   mkdir -p "$dir"
-  if [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$hash" ] \
+  if [ -f "$stamp" ] && read -r old_recipe old_result _ <"$stamp" \
+     && [ "$old_recipe" = "$recipe" ] && [ -n "$old_result" ] \
      && { [ "$product" = - ] || [ -e "$product" ]; }; then
     log "[$name] cached"
-    STEP_CHAIN=$hash
+    STEP_CHAIN=$old_result
     return 0
   fi
   rm -f "$stamp"
@@ -157,9 +163,9 @@ step() {
   CURRENT_STEP=$name
   "$@"
   CURRENT_STEP=
-  printf '%s %s\n' "$hash" "$((SECONDS - t0))" >"$stamp.tmp" && mv "$stamp.tmp" "$stamp"
+  STEP_CHAIN=$(printf '%s %s %s\n' "$recipe" "$(date +%s.%N)" "$$" | sha256sum | cut -c1-16)
+  printf '%s %s %s\n' "$recipe" "$STEP_CHAIN" "$((SECONDS - t0))" >"$stamp.tmp" && mv "$stamp.tmp" "$stamp"
   log "[$name] done in $((SECONDS - t0)) s"
-  STEP_CHAIN=$hash
 }
 
 CURRENT_STEP=
@@ -239,7 +245,7 @@ PY
 }
 
 # stamps_seconds STAMP...: total run time recorded in these stamps.
-stamps_seconds() { cat "$@" 2>/dev/null | awk '{ s += $2 } END { print s + 0 }'; }
+stamps_seconds() { cat "$@" 2>/dev/null | awk '{ s += $3 } END { print s + 0 }'; }
 
 # write_info CORPUSDIR KEY=VALUE...: one line in info.txt.
 write_info() {

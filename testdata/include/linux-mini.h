@@ -34,3 +34,45 @@ void up_write(struct rw_semaphore *sem);
 void kfree(const void *p);
 void *kmalloc(unsigned long size, unsigned flags);
 #endif
+
+#ifndef LINUX_MINI_WAIT
+#define LINUX_MINI_WAIT
+/* include/linux/wait.h and gfp.h, reduced to what the testdata uses. */
+struct wait_queue_entry { int flags; };
+long prepare_to_wait_event(struct wait_queue_head *wq, struct wait_queue_entry *e, int state);
+void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
+void schedule(void);
+void __wake_up(struct wait_queue_head *wq, unsigned mode, int nr, void *key);
+#define TASK_UNINTERRUPTIBLE 2
+#define ___wait_event(wq, condition)                                       \
+  do {                                                                     \
+    struct wait_queue_entry __wq_entry;                                    \
+    for (;;) {                                                             \
+      prepare_to_wait_event(&wq, &__wq_entry, TASK_UNINTERRUPTIBLE);       \
+      if (condition)                                                       \
+        break;                                                             \
+      schedule();                                                          \
+    }                                                                      \
+    finish_wait(&wq, &__wq_entry);                                         \
+  } while (0)
+#define wait_event(wq, condition)                                          \
+  do {                                                                     \
+    if (condition)                                                         \
+      break;                                                               \
+    ___wait_event(wq, condition);                                          \
+  } while (0)
+#define wake_up(x) __wake_up(x, 3, 1, 0)
+#define DECLARE_WAIT_QUEUE_HEAD(name) struct wait_queue_head name = { { { 0 } } }
+
+#define ___GFP_DIRECT_RECLAIM 0x400u
+#define ___GFP_KSWAPD_RECLAIM 0x800u
+#define ___GFP_HIGH 0x20u
+#define ___GFP_IO 0x40u
+#define ___GFP_FS 0x80u
+#define GFP_ATOMIC (___GFP_HIGH | ___GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL (___GFP_DIRECT_RECLAIM | ___GFP_KSWAPD_RECLAIM | ___GFP_IO | ___GFP_FS)
+void *kzalloc(unsigned long size, unsigned flags);
+int xenbus_printf(void *t, const char *dir, const char *node, const char *fmt, ...);
+void msleep(unsigned ms);
+#define lockdep_assert_held(l) do { (void)(l); } while (0)
+#endif

@@ -1,0 +1,33 @@
+//===- MissingLockCheck.cpp - A callee's required lock not held -----------===//
+#include "checks/MissingLockCheck.h"
+
+namespace lockwise {
+
+const char *MissingLockCheck::summary() const {
+  return "A function that requires a lock (declared in rules, or asserted in "
+         "its body: ASSERT(x_locked_by_me()), lockdep_assert_held(), "
+         "BUG_ON(!spin_is_locked())) is called on a path where the lock is "
+         "not held, by the caller or anyone above it.";
+}
+
+void MissingLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
+  for (const NeedObs &N : Ctx.Result.Needs) {
+    if (N.K == NeedObs::GuardedAccess)
+      continue;
+    Finding F;
+    F.Check = id();
+    F.Sev = Severity::Warning;
+    F.Message = "'" + N.Lock + "' is not held when calling " + N.Subject +
+                (N.K == NeedObs::Asserted ? ", which asserts it"
+                                          : ", which requires it");
+    F.File = N.Loc.File;
+    F.Line = N.Loc.Line;
+    F.Column = N.Loc.Column;
+    F.Function = N.Function;
+    F.Locks = {N.Lock};
+    F.Trace = toTrace(N.Path);
+    Out.handle(std::move(F));
+  }
+}
+
+} // namespace lockwise

@@ -1,0 +1,31 @@
+//===- UnguardedAccessCheck.cpp - A guarded field touched without its lock ===//
+#include "checks/UnguardedAccessCheck.h"
+
+namespace lockwise {
+
+const char *UnguardedAccessCheck::summary() const {
+  return "A field a guarded rule puts under a lock is read or written on a "
+         "path where neither the function nor any of its callers up the "
+         "chain holds that lock.";
+}
+
+void UnguardedAccessCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
+  for (const NeedObs &N : Ctx.Result.Needs) {
+    if (N.K != NeedObs::GuardedAccess)
+      continue;
+    Finding F;
+    F.Check = id();
+    F.Sev = Severity::Warning;
+    F.Message = std::string(N.IsWrite ? "write to" : "read of") + " '" +
+                N.Subject + "' without holding '" + N.Lock + "'";
+    F.File = N.Loc.File;
+    F.Line = N.Loc.Line;
+    F.Column = N.Loc.Column;
+    F.Function = N.Function;
+    F.Locks = {N.Lock};
+    F.Trace = toTrace(N.Path);
+    Out.handle(std::move(F));
+  }
+}
+
+} // namespace lockwise

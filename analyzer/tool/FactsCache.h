@@ -1,0 +1,43 @@
+//===- FactsCache.h - Per-TU facts keyed by content -----------------------===//
+//
+// A TU's facts depend on its command, the content of every file it read and
+// the primitive catalog.  The key covers the first and last; the entry
+// lists every input file with its content hash, checked on lookup, so a
+// header edit invalidates exactly the TUs that include it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_TOOL_FACTSCACHE_H
+#define LOCKWISE_TOOL_FACTSCACHE_H
+
+#include "engine/Facts.h"
+#include "lockwise/Rules.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+
+#include <optional>
+#include <string>
+
+namespace lockwise {
+
+class FactsCache {
+public:
+  /// Dir is created on first store.  The rule set's primitives and lock
+  /// types change what is extracted, so they are part of every key.
+  FactsCache(std::string Dir, const rules::RuleSet &Rules);
+
+  std::optional<TUFacts> lookup(const clang::tooling::CompileCommand &Cmd) const;
+  void store(const clang::tooling::CompileCommand &Cmd, const TUFacts &TU) const;
+
+  /// The default location: $XDG_CACHE_HOME/lockwise/facts or
+  /// ~/.cache/lockwise/facts.
+  static std::string defaultDir();
+
+private:
+  std::string keyOf(const clang::tooling::CompileCommand &Cmd) const;
+  std::string Dir;
+  std::string RulesKey;
+};
+
+} // namespace lockwise
+
+#endif
