@@ -14,6 +14,7 @@
 #include "llvm/Support/GlobPattern.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +48,9 @@ struct RuleIndex {
   struct Wait {
     std::string Queue, Condition;
     SrcLoc Loc;
+    /// Which writes can make the condition true: +1 growing the variable
+    /// ("!list_empty(&l)", "n > 0"), -1 shrinking it ("n == 0"), 0 any.
+    int Direction = 0;
   };
   /// "@variable" -> the waits whose condition reads it.
   std::map<std::string, std::vector<Wait>> WaitsByVar;
@@ -365,7 +369,7 @@ private:
                const std::string &Subject, bool IsWrite, const Chain &Path);
   void entryNeeds();
   void writeVariable(PathState &S, const std::string &Var, const SrcLoc &Loc,
-                     const Chain &Path);
+                     const Chain &Path, int Direction);
   /// Locks this function asserts or is declared to need on entry: its own
   /// accesses to data they guard are covered by that requirement.
   std::set<std::string> EntryRequired;
@@ -639,7 +643,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const std::string &Q : Sum.Wakes)
       wake(S, Q);
     for (const SummaryDirty &D : Sum.Dirty)
-      writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path));
+      writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path), 0);
     for (const Outcome &O : Sum.Outcomes)
       AllOutcomes.push_back(&O);
   }
@@ -751,8 +755,10 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   }
   case EventKind::Call: {
     for (const std::string &V : E.Vars)
-      writeVariable(S, V, E.Loc, {step(E.Loc, F.Name + " passes '" + V.substr(V[0] == '@') +
-                                                  "' to " + E.Name + " here")});
+      writeVariable(S, V, E.Loc,
+                    {step(E.Loc, F.Name + " passes '" + V.substr(V[0] == '@') +
+                                     "' to " + E.Name + " here")},
+                    E.Direction);
     if (!E.Callee.empty()) {
       auto It = Rules.Sleeping.find(E.Name);
       if (It != Rules.Sleeping.end() &&
@@ -786,8 +792,10 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   }
   case EventKind::Kill:
     for (const std::string &V : E.Vars)
-      writeVariable(S, V, E.Loc, {step(E.Loc, F.Name + " writes '" +
-                                                  V.substr(V[0] == '@') + "' here")});
+      writeVariable(S, V, E.Loc,
+                    {step(E.Loc, F.Name + " writes '" + V.substr(V[0] == '@') +
+                                     "' here")},
+                    E.Direction);
     std::erase_if(S.Facts, [&](const FactValue &Fv) {
       if (E.KillsMemory && Fv.Memory)
         return true;
@@ -937,12 +945,17 @@ void FunctionAnalysis::entryNeeds() {
 }
 
 void FunctionAnalysis::writeVariable(PathState &S, const std::string &Var,
-                                     const SrcLoc &Loc, const Chain &Path) {
+                                     const SrcLoc &Loc, const Chain &Path,
+                                     int Direction) {
   auto It = Rules.WaitsByVar.find(Var);
   if (It == Rules.WaitsByVar.end())
     return;
   for (const RuleIndex::Wait &W : It->second) {
     if (WaitsOn.count(W.Queue))
+      continue;
+    // A write that moves the variable away from what the waiters wait for
+    // cannot wake them (an increment when they wait for zero).
+    if (W.Direction && Direction && W.Direction != Direction)
       continue;
     bool Already = false;
     for (const DirtyMark &D : S.Dirty)
@@ -1118,7 +1131,11 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   // reports it.
   for (const PathState &S : ExitStates)
     for (const DirtyMark &D : S.Dirty) {
-      if (HasCallers) {
+      // A function that wakes the queue on some other path made a choice:
+      // report it here, with the condition that skipped the wake-up.
+      bool WakesElsewhere = std::find(Out.Wakes.begin(), Out.Wakes.end(),
+                                      D.Queue) != Out.Wakes.end();
+      if (HasCallers && !WakesElsewhere) {
         SummaryDirty SD{D.Queue, D.Variable, D.WriteLoc, D.Path};
         if (std::find(Out.Dirty.begin(), Out.Dirty.end(), SD) == Out.Dirty.end())
           Out.Dirty.push_back(SD);
@@ -1173,6 +1190,41 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
 
 } // namespace
 
+/// Which way Var must move for the wait condition Cond to become true:
+/// +1 for "!list_empty(&v)", "v", "v != 0", "v > 0"; -1 for
+/// "list_empty(&v)", "!v", "v == 0"; 0 when the text does not say.
+int conditionDirection(const std::string &Cond, const std::string &Var) {
+  std::string T;
+  for (char C : Cond)
+    if (C != ' ' && C != '\t' && C != '\n')
+      T += C;
+  auto Has = [&](const std::string &S) { return T.find(S) != std::string::npos; };
+  auto IsIdent = [](char C) { return std::isalnum((unsigned char)C) || C == '_'; };
+  if (Has("!list_empty(&" + Var + ")") || Has("!list_empty(&(" + Var + "))"))
+    return 1;
+  if (Has("list_empty(&" + Var + ")"))
+    return -1;
+  if (Has(Var + "==0") || Has(Var + "==NULL"))
+    return -1;
+  if (Has(Var + "!=0") || Has(Var + ">0"))
+    return 1;
+  // The variable standing alone (or negated) as a truth value.
+  for (size_t At = T.find(Var); At != std::string::npos;
+       At = T.find(Var, At + 1)) {
+    size_t End = At + Var.size();
+    if ((At > 0 && IsIdent(T[At - 1])) || (End < T.size() && IsIdent(T[End])))
+      continue;
+    char Before = At > 0 ? T[At - 1] : '(';
+    char After = End < T.size() ? T[End] : ')';
+    bool Alone = (After == ')' || After == '|' || After == '&') &&
+                 (Before == '(' || Before == '|' || Before == '&' || Before == '!');
+    if (!Alone)
+      continue;
+    return Before == '!' ? -1 : 1;
+  }
+  return 0;
+}
+
 RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
   RuleIndex I;
   for (const rules::SleepingRule &S : Rules.Sleeping)
@@ -1208,7 +1260,8 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
           for (const RuleIndex::Wait &W : Waits)
             Seen |= W.Queue == Queue;
           if (!Seen)
-            Waits.push_back({Queue, E.CondText, E.Loc});
+            Waits.push_back({Queue, E.CondText, E.Loc,
+                             conditionDirection(E.CondText, V)});
         }
       }
   return I;
@@ -1272,8 +1325,21 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
         R.HeldAcross.push_back(X);
       for (auto &[K, X] : O.BrokenHolds)
         R.BrokenHolds.push_back(X);
-      for (auto &[K, X] : O.LostWakeups)
-        R.LostWakeups.push_back(X);
+      for (auto &[K, X] : O.LostWakeups) {
+        // One report per write that was not followed by a wake-up, however
+        // many functions up the call graph it reaches unwoken.
+        const SrcLoc &Deepest = X.WritePath.empty() ? X.WriteLoc
+                                                    : X.WritePath.back().Loc;
+        bool Seen = false;
+        for (const LostWakeupObs &Old : R.LostWakeups) {
+          const SrcLoc &OldDeepest = Old.WritePath.empty()
+                                         ? Old.WriteLoc
+                                         : Old.WritePath.back().Loc;
+          Seen |= Old.Queue == X.Queue && OldDeepest == Deepest;
+        }
+        if (!Seen)
+          R.LostWakeups.push_back(X);
+      }
       // A need nobody above satisfies: reported where the chain starts.
       // Inferred requirements (assertions) need a call chain to be a
       // finding; a declared guard is checked even in a function nobody in

@@ -95,6 +95,9 @@ struct Event {
   bool KillsMemory = false; ///< A call: facts about memory may change.
   // Access.
   bool IsWrite = false;
+  /// Kill/Call: how the write changes the variables: +1 grows them (x++,
+  /// x += n, list_add(..., &x)), -1 shrinks them (x--, list_del), 0 unknown.
+  int Direction = 0;
 };
 
 /// A branch condition, reduced to what path sensitivity needs.

@@ -72,6 +72,7 @@ void to_json(json &J, const Event &E) {
   if (!E.Vars.empty()) J["vars"] = E.Vars;
   if (E.KillsMemory) J["mem"] = true;
   if (E.IsWrite) J["w"] = true;
+  if (E.Direction) J["dir"] = E.Direction;
 }
 void from_json(const json &J, Event &E) {
   E.Kind = (EventKind)J.at("k").get<int>();
@@ -95,6 +96,7 @@ void from_json(const json &J, Event &E) {
   if (J.contains("vars")) E.Vars = J["vars"].get<std::vector<std::string>>();
   E.KillsMemory = J.value("mem", false);
   E.IsWrite = J.value("w", false);
+  E.Direction = J.value("dir", 0);
 }
 
 void to_json(json &J, const Condition &C) {

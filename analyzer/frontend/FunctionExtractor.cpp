@@ -159,7 +159,7 @@ private:
   void visitPrimitive(const CallExpr *CE, const rules::Primitive &P, Block &B);
   void bindTry(const Expr *Value, const std::string &Var);
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
-               SourceLocation L);
+               SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
   void recordWaitMacro(const CallExpr *CE, Event &Ev);
   /// The name and the argument text of the outermost expansion of a macro
@@ -258,7 +258,7 @@ std::optional<FunctionFacts> Extraction::run() {
 }
 
 void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
-                         SourceLocation L) {
+                         SourceLocation L, int Direction) {
   if (Vars.empty() && !Memory)
     return;
   Event Ev;
@@ -266,6 +266,7 @@ void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
   Ev.Loc = userLoc(L, SM);
   Ev.Vars = std::move(Vars);
   Ev.KillsMemory = Memory;
+  Ev.Direction = Direction;
   B.Events.push_back(std::move(Ev));
 }
 
@@ -351,7 +352,10 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     std::string Var = varName(BO->getLHS(), IsLocal);
     const Expr *LHS = stripCasts(BO->getLHS());
     bool Whole = isa<DeclRefExpr>(LHS);
-    addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc());
+    addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc(),
+            BO->getOpcode() == BO_AddAssign   ? 1
+            : BO->getOpcode() == BO_SubAssign ? -1
+                                              : 0);
     markWrite(BO->getLHS());
     if (Whole && BO->getOpcode() == BO_Assign && !Var.empty())
       bindTry(BO->getRHS(), Var);
@@ -372,7 +376,8 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
   if (auto *UO = dyn_cast<UnaryOperator>(S)) {
     if (!UO->isIncrementDecrementOp())
       return;
-    addKill(B, writtenNames(UO->getSubExpr()), false, UO->getOperatorLoc());
+    addKill(B, writtenNames(UO->getSubExpr()), false, UO->getOperatorLoc(),
+            UO->isIncrementOp() ? 1 : -1);
     markWrite(UO->getSubExpr());
     return;
   }
@@ -653,6 +658,15 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
         AddrTaken.push_back(std::move(V));
   }
   Ev.Vars = std::move(AddrTaken);
+  // The list primitives say which way they move a list (for lost-wakeup:
+  // removing an entry cannot make "!list_empty(&l)" true).
+  llvm::StringRef N = Ev.Name;
+  if (N.starts_with("list_add") || N.starts_with("list_splice") ||
+      N.starts_with("list_move") || N.starts_with("hlist_add"))
+    Ev.Direction = 1;
+  else if (N.starts_with("list_del") || N.starts_with("hlist_del") ||
+           N.starts_with("list_cut"))
+    Ev.Direction = -1;
   B.Events.push_back(std::move(Ev));
 }
 

@@ -16,6 +16,7 @@
 #include "tool/Driver.h"
 #include "tool/FactsCache.h"
 #include "tool/Query.h"
+#include "lockwise/MmLocksImport.h"
 #include "engine/FactsIO.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -46,6 +47,9 @@ cl::SubCommand CheckCmd("check", "Check a compile database for lock bugs");
 cl::SubCommand GraphCmd("graph", "Print the lock-order graph");
 cl::SubCommand QueryCmd("query", "Ask the lock graph: order A B, held-at F, "
                                  "takes L, path A B");
+cl::SubCommand RulesCmd("rules", "Rule-file tools: import-mm-locks HEADER");
+cl::list<std::string> RulesWords(cl::Positional, cl::desc("import-mm-locks <mm-locks.h>"),
+                                 cl::sub(RulesCmd));
 cl::SubCommand MergeCmd("merge", "Analyse facts written by check --facts-out "
                                  "(sharded runs) as one program");
 
@@ -65,6 +69,11 @@ cl::opt<std::string> OutputFile("o", cl::desc("Write the report to this file"),
                                 cl::value_desc("file"), cl::sub(CheckCmd),
                                 cl::sub(GraphCmd), cl::sub(MergeCmd),
                                 cl::cat(Category));
+cl::opt<std::string> SourceRoot("source-root",
+                                cl::desc("Show paths under DIR relative to it "
+                                         "(sarif, rdjson, github, mail, html)"),
+                                cl::value_desc("dir"), cl::sub(CheckCmd),
+                                cl::sub(MergeCmd), cl::cat(Category));
 cl::opt<std::string> CacheDir("cache-dir",
                               cl::desc("Per-TU facts cache (default "
                                        "~/.cache/lockwise/facts)"),
@@ -277,6 +286,14 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
   Report.Findings = std::move(Collector.Findings);
   Report.Stats = A.Stats;
   Report.ToolVersion = LOCKWISE_VERSION;
+  Report.SourceRoot = SourceRoot;
+  for (const auto &C : createCheckers())
+    Report.Rules.push_back({C->id(), C->summary(), C->summary(),
+                            "docs/checks/" + std::string(C->id()) + ".md"});
+  if (Fmt == "html") {
+    raw_string_ostream Dot(Report.GraphDot);
+    Graph.writeDot(Dot);
+  }
   std::error_code EC;
   auto OS = openOutput(EC);
   if (EC)
@@ -310,6 +327,23 @@ int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   else
     Graph.writeJson(*OS);
   return A->Stats.Failed ? TUFailed : NoFindings;
+}
+
+int runRulesCmd() {
+  if (RulesWords.size() != 2 || RulesWords[0] != "import-mm-locks")
+    return fail("usage: lockwise rules import-mm-locks <mm-locks.h>");
+  auto Buf = MemoryBuffer::getFile(RulesWords[1]);
+  if (!Buf)
+    return fail("cannot read '" + RulesWords[1] + "': " + Buf.getError().message());
+  std::string Out;
+  std::vector<rules::Diagnostic> Diags;
+  bool Ok = rules::importMmLocks((*Buf)->getBuffer(), RulesWords[1], Out, Diags);
+  for (const rules::Diagnostic &D : Diags)
+    errs() << D.str() << "\n";
+  if (!Ok)
+    return BadInput;
+  outs() << Out;
+  return NoFindings;
 }
 
 int runQueryCmd(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
@@ -357,6 +391,8 @@ int main(int Argc, const char **Argv) {
     return runGraph(std::move(FixedDb));
   if (MergeCmd)
     return runMerge();
+  if (RulesCmd)
+    return runRulesCmd();
   if (QueryCmd)
     return runQueryCmd(std::move(FixedDb));
   errs() << "lockwise: give a subcommand (check, graph); see lockwise --help\n";

@@ -7,6 +7,8 @@
 
 #include "lockwise/Finding.h"
 
+#include "Hash.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -71,7 +73,7 @@ static bool isDigit(char C) { return C >= '0' && C <= '9'; }
 /// Drops free-standing digit runs ("foo.c:123:4", "line 42") because they are
 /// lines, columns or counts that change when code moves.  Digits inside a
 /// token ("p2m_domain", "lock2", "0x1f") name something and are kept.
-static std::string stripLineNumbers(std::string_view Message) {
+std::string stripLineNumbers(std::string_view Message) {
   std::string Out;
   Out.reserve(Message.size());
   size_t I = 0;
@@ -94,7 +96,7 @@ static std::string stripLineNumbers(std::string_view Message) {
 
 /// FNV-1a, 64 bit: tiny, dependency-free and stable across platforms and
 /// releases, which a fingerprint stored in a baseline file needs.
-static uint64_t fnv1a64(std::string_view Data) {
+uint64_t fnv1a64(std::string_view Data) {
   uint64_t Hash = 0xcbf29ce484222325ULL;
   for (unsigned char C : Data) {
     Hash ^= C;
@@ -116,9 +118,13 @@ std::string computeFingerprint(const Finding &F) {
   Key += FieldSep;
   Key += stripLineNumbers(F.Message);
 
+  return hex16(fnv1a64(Key));
+}
+
+std::string hex16(uint64_t Value) {
   char Hex[17];
   std::snprintf(Hex, sizeof(Hex), "%016llx",
-                static_cast<unsigned long long>(fnv1a64(Key)));
+                static_cast<unsigned long long>(Value));
   return Hex;
 }
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Summary.h"
 #include "WriterRegistry.h"
 
 using namespace llvm;
@@ -33,36 +34,10 @@ void printLocation(raw_ostream &OS, StringRef File, unsigned Line,
   OS << ": ";
 }
 
-/// "1 error", "2 warnings".
-std::string countOf(unsigned N, StringRef Noun) {
-  std::string S = std::to_string(N) + " " + Noun.str();
-  if (N != 1)
-    S += 's';
-  return S;
-}
-
 void printSummary(raw_ostream &OS, const std::vector<Finding> &Findings,
                   const RunStats &Stats) {
-  unsigned Counts[3] = {0, 0, 0};
-  for (const Finding &F : Findings)
-    ++Counts[static_cast<unsigned>(F.Sev)];
-
-  OS << "lockwise: ";
-  if (Findings.empty()) {
-    OS << "no findings";
-  } else {
-    OS << countOf(Findings.size(), "finding") << " (";
-    const char *Sep = "";
-    for (Severity S : {Severity::Error, Severity::Warning, Severity::Note}) {
-      unsigned N = Counts[static_cast<unsigned>(S)];
-      if (!N)
-        continue;
-      OS << Sep << countOf(N, severityName(S));
-      Sep = ", ";
-    }
-    OS << ')';
-  }
-  OS << " in " << countOf(Stats.TranslationUnits, "translation unit") << ", "
+  OS << "lockwise: " << findingCounts(Findings) << " in "
+     << countOf(Stats.TranslationUnits, "translation unit") << ", "
      << Stats.Failed << " failed";
   if (Stats.Suppressed)
     OS << ", " << Stats.Suppressed << " suppressed";

@@ -46,6 +46,8 @@ Error writeReport(StringRef Format, const ReportInput &Input, raw_ostream &OS) {
   Expected<std::unique_ptr<ReportWriter>> Writer = createWriter(Format);
   if (!Writer)
     return Writer.takeError();
+  if (Error E = (*Writer)->validate(Input))
+    return E;
   (*Writer)->write(Input, OS);
   return Error::success();
 }

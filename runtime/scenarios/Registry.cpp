@@ -3,6 +3,8 @@
 
 #include "cores.h"
 
+#include <lockwise/kernel.h>
+
 namespace lockwise::scenarios {
 
 const std::vector<Scenario> &scenarios() {
@@ -54,8 +56,36 @@ const Scenario *findScenario(const std::string &Name) {
   return nullptr;
 }
 
+namespace {
+
+DEFINE_MUTEX(bench_mutex);
+
+/// Uncontended lock/unlock pairs: the per-operation cost of the shim (the
+/// plain runner's shim is pthreads plus a call).
+unsigned long lockOps(unsigned Iterations) {
+  for (unsigned I = 0; I < Iterations; ++I) {
+    mutex_lock(&bench_mutex);
+    mutex_unlock(&bench_mutex);
+  }
+  return Iterations;
+}
+
+/// The same pairs on a bare pthread mutex: the floor both shims add to.
+unsigned long pthreadOps(unsigned Iterations) {
+  static pthread_mutex_t M = PTHREAD_MUTEX_INITIALIZER;
+  for (unsigned I = 0; I < Iterations; ++I) {
+    pthread_mutex_lock(&M);
+    pthread_mutex_unlock(&M);
+  }
+  return Iterations;
+}
+
+} // namespace
+
 const std::vector<Bench> &benches() {
-  static const std::vector<Bench> All = {{"xenbus", xenbus_bench},
+  static const std::vector<Bench> All = {{"pthread", pthreadOps},
+                                         {"lockops", lockOps},
+                                         {"xenbus", xenbus_bench},
                                          {"mtwatch", mtwatch_bench},
                                          {"pod", pod_bench},
                                          {"libxl", libxl_bench}};

@@ -17,10 +17,6 @@
 namespace lockwise::rt {
 
 namespace order {
-void onInit(lw_lock *L);
-bool beforeLock(Task &T, const events::LockOp &Op);
-void afterLock(Task &T, const events::LockOp &Op);
-bool beforeUnlock(Task &T, const events::LockOp &Op);
 std::vector<ObservedEdge> observedEdges();
 std::vector<std::string> observedLocks();
 /// Loads LOCKWISE_RULES hierarchies (once).
@@ -28,14 +24,7 @@ void loadConfiguredRules();
 void declareOrder(const std::string &Name, std::vector<std::string> Classes);
 } // namespace order
 
-namespace wakeup {
-/// Reports a lost wake-up (phase ConditionUnwoken); true: stop sleeping.
-bool wait(Task &T, const events::WaitOp &W);
-} // namespace wakeup
-
 namespace stall {
-/// Tracks what the task blocks or sleeps on.
-void wait(Task &T, const events::WaitOp &W);
 /// Earliest time at which some blocked task would pass the threshold, or
 /// INT64_MAX.
 int64_t nextDeadline();

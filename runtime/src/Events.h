@@ -43,16 +43,67 @@ struct WaitOp {
 };
 
 #ifndef LOCKWISE_DISABLE
+} // namespace lockwise::rt::events
+
+// The detectors' entry points, called straight from the inline hooks below
+// (no dispatch layer on the lock path).
+namespace lockwise::rt::order {
 void onInit(lw_lock *L);
+bool beforeLock(Task &T, const events::LockOp &Op);
+void afterLock(Task &T, const events::LockOp &Op);
+bool beforeUnlock(Task &T, const events::LockOp &Op);
+/// Classes acquired at least once (observed_locks).
+extern std::atomic<uint8_t> Seen[MaxClasses];
+} // namespace lockwise::rt::order
+namespace lockwise::rt::wakeup {
+/// Reports a lost wake-up (phase ConditionUnwoken); true: stop sleeping.
+bool wait(Task &T, const events::WaitOp &W);
+} // namespace lockwise::rt::wakeup
+namespace lockwise::rt::stall {
+/// Tracks what the task blocks or sleeps on.
+void wait(Task &T, const events::WaitOp &W);
+} // namespace lockwise::rt::stall
+
+namespace lockwise::rt::events {
+// The lock hooks handle the common cases inline -- nothing held yet, a
+// class already seen, a release of the innermost lock -- and call the
+// order detector for everything else.
+
+inline void onInit(lw_lock *L) { order::onInit(L); }
 /// False: the acquisition must not happen (a self-deadlock was reported).
-bool onBeforeLock(Task &T, const LockOp &Op);
-void onAfterLock(Task &T, const LockOp &Op);
+inline bool onBeforeLock(Task &T, const LockOp &Op) {
+  // Nothing held and no mm-lock level: no edge, no re-entry, no check.
+  if (T.Depth == 0 && Op.Level < 0) [[likely]]
+    return true;
+  return order::beforeLock(T, Op);
+}
+inline void onAfterLock(Task &T, const LockOp &Op) {
+  ClassId C = __atomic_load_n(&Op.Lock->cls, __ATOMIC_ACQUIRE);
+  if (C == NoClass || T.Depth == Task::MaxHeld ||
+      !order::Seen[C].load(std::memory_order_relaxed)) [[unlikely]]
+    return order::afterLock(T, Op);
+  T.Held[T.Depth++] = HeldLock{Op.Lock, C, Op.Site, Op.Try, Op.Shared};
+}
 /// False: the release must not happen (the lock is not held).
-bool onBeforeUnlock(Task &T, const LockOp &Op);
-void onDestroy(lw_lock *L);
+inline bool onBeforeUnlock(Task &T, const LockOp &Op) {
+  if (T.Depth > 0) [[likely]] {
+    HeldLock &Top = T.Held[T.Depth - 1];
+    if (Top.Lock == Op.Lock && Top.Shared == Op.Shared) [[likely]] {
+      --T.Depth;
+      return true;
+    }
+  }
+  return order::beforeUnlock(T, Op);
+}
+inline void onDestroy(lw_lock *) {}
 /// In phase ConditionUnwoken, true means: stop sleeping (reported).
-bool onWait(Task &T, const WaitOp &W);
-void onWake(Task &T, wait_queue_head *Q, const void *Site);
+inline bool onWait(Task &T, const WaitOp &W) {
+  stall::wait(T, W);
+  return wakeup::wait(T, W);
+}
+// The last waker is kept in the queue itself (waker, waker_ip), for the
+// lost-wake-up report; nothing else needs wake-ups yet.
+inline void onWake(Task &, wait_queue_head *, const void *) {}
 #else
 inline void onInit(lw_lock *) {}
 inline bool onBeforeLock(Task &, const LockOp &) { return true; }

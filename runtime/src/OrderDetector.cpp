@@ -34,12 +34,17 @@ struct State {
   OrderGraph Graph;
   std::map<std::pair<ClassId, ClassId>, Witness> Witnesses;
   HierarchySet Hierarchies;
-  std::atomic<uint8_t> Seen[MaxClasses] = {};
 };
 
-State &state() {
+[[gnu::always_inline]] inline State &state() {
   static State *S = new State; // Read by the exit handler.
   return *S;
+}
+
+/// The class cached in the lock, resolved by name on first use.
+[[gnu::always_inline]] inline ClassId lockClass(lw_lock *L) {
+  ClassId C = __atomic_load_n(&L->cls, __ATOMIC_ACQUIRE);
+  return C != NoClass ? C : classOf(L);
 }
 
 std::string quoted(ClassId C) { return "'" + className(C) + "'"; }
@@ -269,13 +274,19 @@ void reportBadUnlock(Task &T, const LockOp &Op, const std::string &Holder) {
 
 } // namespace
 
+/// Zero-initialised, so the lock path needs no guard to reach it.
+constinit std::atomic<uint8_t> Seen[MaxClasses] = {};
+
 void onInit(lw_lock *L) { classOf(L); }
 
 bool beforeLock(Task &T, const LockOp &Op) {
-  ClassId New = classOf(Op.Lock);
+  ClassId New = lockClass(Op.Lock);
   if (New == NoClass)
     return true; // Out of classes: lockdep turns itself off too.
-  checkLevel(T, Op, New);
+  if (Op.Level >= 0)
+    checkLevel(T, Op, New);
+  if (T.Depth == 0) // Nothing held: no edge, no re-entry.
+    return true;
   if (const HeldLock *Held = findHeld(T, Op.Lock)) {
     // Re-entry: fine when recursive, or a reader joining readers of a
     // reader/writer lock; a trylock simply fails.
@@ -286,21 +297,23 @@ bool beforeLock(Task &T, const LockOp &Op) {
   }
   if (Op.Try)
     return true;
+  // The graph's bit matrix is the table of known edges: one lock-free load
+  // per held lock, and the graph's mutex only for an edge never seen.
+  const OrderGraph &Graph = state().Graph;
   for (unsigned I = 0; I < T.Depth; ++I) {
     const HeldLock &Held = T.Held[I];
     if (Held.Class != New && Held.Class != NoClass &&
-        !state().Graph.hasEdge(Held.Class, New))
+        !Graph.hasEdge(Held.Class, New)) [[unlikely]]
       addEdge(T, Held, New, Op);
   }
   return true;
 }
 
 void afterLock(Task &T, const LockOp &Op) {
-  ClassId C = classOf(Op.Lock);
-  std::atomic<uint8_t> &Seen = state().Seen[C];
-  if (!Seen.load(std::memory_order_relaxed))
-    Seen.store(1, std::memory_order_relaxed);
-  if (T.Depth == Task::MaxHeld) {
+  ClassId C = lockClass(Op.Lock);
+  if (!Seen[C].load(std::memory_order_relaxed)) [[unlikely]]
+    Seen[C].store(1, std::memory_order_relaxed);
+  if (T.Depth == Task::MaxHeld) [[unlikely]] {
     static std::once_flag Once;
     std::call_once(Once, [] {
       std::fprintf(stderr, "lockwise: more than %u locks held; not tracking\n",
@@ -343,10 +356,9 @@ std::vector<ObservedEdge> observedEdges() {
 }
 
 std::vector<std::string> observedLocks() {
-  State &S = state();
   std::vector<std::string> Names;
   for (ClassId C = 1; C < MaxClasses; ++C)
-    if (S.Seen[C].load(std::memory_order_relaxed))
+    if (Seen[C].load(std::memory_order_relaxed))
       Names.push_back(className(C));
   std::sort(Names.begin(), Names.end());
   return Names;

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -51,7 +54,17 @@ bool findingLess(const Finding &A, const Finding &B) {
          std::tie(B.File, B.Line, B.Column, B.Check, B.Message);
 }
 
+std::atomic<int> Pending{0};
+
 } // namespace
+
+PendingReport::PendingReport() { ++Pending; }
+PendingReport::~PendingReport() { --Pending; }
+
+void waitForPendingReports() {
+  for (int I = 0; I < 500 && Pending.load() > 0; ++I)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
 
 void locateAt(Finding &F, const std::vector<Frame> &Frames) {
   if (!F.Function.empty() || Frames.empty())

@@ -47,6 +47,17 @@ void appendFrames(std::string &Text, const std::vector<Frame> &Frames);
 bool report(const std::string &Key, Finding F, const std::string &Text);
 unsigned findingCount();
 
+/// Held while a finding is being put together (symbolising takes a while):
+/// the exit handler waits for these, so a report started just before the
+/// program ends is not lost.
+class PendingReport {
+public:
+  PendingReport();
+  ~PendingReport();
+};
+/// Waits (up to a few seconds) until no report is being put together.
+void waitForPendingReports();
+
 /// One observed order edge, for `lockwise graph --compare`.
 struct ObservedEdge {
   std::string From;

@@ -21,6 +21,7 @@ void flushReport() {
   const Config &C = config();
   if (C.ReportPath.empty())
     return;
+  waitForPendingReports();
   RunInfo Info;
   Info.Seconds = double(realMs()) / 1000.0;
   Info.Tasks = unsigned(allTasks().size());
@@ -69,16 +70,20 @@ void warn(const char *File, int Line, const char *Func, const std::string &Msg,
 } // namespace
 #endif
 
-void ensureInit() {
+std::atomic<bool> Initialized{false};
+
+void initOnce() {
   static std::once_flag Once;
   std::call_once(Once, [] {
     realMs(); // Starts the clock.
 #ifndef LOCKWISE_DISABLE
+    sched::init();
     order::loadConfiguredRules();
     if (!sched::active())
       stall::startWatchdog();
     std::atexit(atExit);
 #endif
+    Initialized.store(true, std::memory_order_release);
   });
 }
 
@@ -106,7 +111,10 @@ void lockwise_report_flush(void) {
 
 unsigned long lockwise_stall_ms(void) { return config().StallMs; }
 
-int lockwise_exploring(void) { return sched::active(); }
+int lockwise_exploring(void) {
+  ensureInit();
+  return sched::active();
+}
 
 void lockwise_declare_order(const char *Name, const char *const *Classes,
                             unsigned Count) {

@@ -65,13 +65,9 @@ struct Scheduler {
   }
 };
 
-/// Created on first use, after the environment is final (a scenario
-/// runner sets it in a freshly forked child).
-Scheduler *theScheduler() {
-  static Scheduler *S = config().Shake ? new Scheduler(config()) : nullptr;
-  return S;
-}
-#define TheScheduler theScheduler()
+/// Created by init() at the first use of the shim, after the environment
+/// is final (a scenario runner sets it in a freshly forked child).
+Scheduler *TheScheduler = nullptr;
 
 /// Holds the scheduler mutex, hidden from ThreadSanitizer.
 class Locked {
@@ -179,7 +175,14 @@ void injectSpuriousWakeups(Scheduler &S) {
 
 } // namespace
 
-bool active() { return TheScheduler != nullptr; }
+std::atomic<bool> Exploring{false};
+
+void init() {
+  if (!config().Shake)
+    return;
+  TheScheduler = new Scheduler(config());
+  Exploring.store(true, std::memory_order_relaxed);
+}
 
 void adopt(Task &T, bool Self) {
   if (!TheScheduler)
@@ -204,9 +207,7 @@ void start(Task &T) {
     pthread_cond_wait(&T.Turn, &S->Mu);
 }
 
-void point(Task &Me) {
-  if (!TheScheduler)
-    return;
+void pointSlow(Task &Me) {
   Locked S;
   ++S->Step;
   ++S->Epoch;
@@ -238,9 +239,7 @@ void blockOnLock(Task &Me, const void *Lock) {
   switchAway(*S, Me);
 }
 
-void released(const void *Lock) {
-  if (!TheScheduler)
-    return;
+void releasedSlow(const void *Lock) {
   Locked S;
   for (Task *T : S->Tasks)
     if (T->Run == RunState::BlockedOnLock && T->BlockedOn == Lock)
@@ -307,7 +306,7 @@ uint64_t steps() {
 } // namespace sched
 
 int64_t nowMs() {
-  if (!sched::theScheduler())
+  if (!sched::active())
     return realMs();
   sched::Locked S;
   return S->Clock;

@@ -14,6 +14,7 @@
 
 #include "Task.h"
 
+#include <atomic>
 #include <cstdint>
 
 namespace lockwise::rt {
@@ -24,19 +25,34 @@ int64_t nowMs();
 namespace sched {
 
 #ifndef LOCKWISE_DISABLE
-bool active();
+/// Whether LOCKWISE_SHAKE turned exploration on; written once by init(),
+/// before the first task exists, so a relaxed load is enough afterwards
+/// (every caller has a task, hence has seen ensureInit()).
+extern std::atomic<bool> Exploring;
+inline bool active() { return Exploring.load(std::memory_order_relaxed); }
+/// Creates the scheduler when LOCKWISE_SHAKE asks for one (ensureInit).
+void init();
 /// Registers a task; when Self, the calling thread is T and waits its turn.
 void adopt(Task &T, bool Self);
 /// First thing a new kthread does: wait for its turn.
 void start(Task &T);
-/// A scheduling point: the running task may be preempted here.
-void point(Task &Me);
+void pointSlow(Task &Me);
+/// A scheduling point: the running task may be preempted here.  Without
+/// exploration it costs one load and a branch.
+inline void point(Task &Me) {
+  if (active()) [[unlikely]]
+    pointSlow(Me);
+}
 /// Lets any other runnable task go first.
 void yield(Task &Me);
 /// Me found Lock taken: sleep until it is released, then retry.
 void blockOnLock(Task &Me, const void *Lock);
+void releasedSlow(const void *Lock);
 /// Lock was released: tasks blocked on it may retry.
-void released(const void *Lock);
+inline void released(const void *Lock) {
+  if (active()) [[unlikely]]
+    releasedSlow(Lock);
+}
 /// Sleeps on Queue (nullptr: a timed sleep) until woken or Deadline (-1:
 /// none).  Probeable sleeps may be woken at quiescence to re-check their
 /// condition (lost-wake-up detection).

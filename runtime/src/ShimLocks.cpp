@@ -20,70 +20,97 @@ using events::WaitPhase;
 
 void *ownerOf(lw_lock *L) { return __atomic_load_n(&L->owner, __ATOMIC_RELAXED); }
 
+unsigned tsanCreateFlags(uint32_t Kind) {
+  return Kind == LW_KIND_SPIN ? tsan::Reentrant : 0;
+}
+
+/// A lock initialised at run time is a TSan mutex from here on: created by
+/// the initialising thread, before the program publishes the lock.
 void initHeader(lw_lock *L, const char *Name, uint32_t Kind) {
-  *L = lw_lock{Name, Kind, 0, nullptr, nullptr, 0, 0, 0, -1};
+  *L = lw_lock{Name, Kind, 0, nullptr, nullptr, 0, 0, LW_LOCK_TSAN_CREATED, -1};
+  tsan::create(L, tsanCreateFlags(Kind));
   events::onInit(L);
 }
 
-/// Static locks (DEFINE_*) are seen for the first time at first use.
-void firstUse(lw_lock *L) {
-  uint32_t Flags = __atomic_load_n(&L->flags, __ATOMIC_ACQUIRE);
-  if (Flags & LW_LOCK_TSAN_CREATED)
-    return;
+/// Static locks (DEFINE_*) are seen for the first time at first use.  They
+/// are TSan mutexes "initialised by the linker": creating one is no write
+/// to it, so the first users need not be ordered with each other.
+[[gnu::noinline]] void firstUseSlow(lw_lock *L) {
   uint32_t Old = __atomic_fetch_or(&L->flags, LW_LOCK_TSAN_CREATED,
                                    __ATOMIC_ACQ_REL);
   if (Old & LW_LOCK_TSAN_CREATED)
     return;
-  tsan::create(L, (Old & LW_LOCK_STATIC ? tsan::Static : 0) |
-                      (L->kind == LW_KIND_SPIN ? tsan::Reentrant : 0));
-  if (Old & LW_LOCK_STATIC)
-    events::onInit(L);
+  tsan::create(L, tsan::Static | tsanCreateFlags(L->kind));
+  events::onInit(L);
+}
+
+inline void firstUse(lw_lock *L) {
+  if (!(__atomic_load_n(&L->flags, __ATOMIC_ACQUIRE) & LW_LOCK_TSAN_CREATED))
+      [[unlikely]]
+    firstUseSlow(L);
 }
 
 unsigned tsanFlags(const LockOp &Op) {
   return (Op.Shared ? tsan::Read : 0) | (Op.Try ? tsan::Try : 0);
 }
 
+/// The exclusive holder takes L again: a recursive re-entry, or a
+/// self-deadlock that the order detector reports (it returns false) and
+/// that is then treated as a re-entry so that the program goes on.  A
+/// trylock by the holder fails.
+[[gnu::noinline]] bool reenter(Task &T, const LockOp &Op) {
+  lw_lock *L = Op.Lock;
+  bool Checked = events::onBeforeLock(T, Op);
+  if (Op.Try && !Op.Recursive && Checked)
+    return false;
+  ++L->depth;
+  tsan::preLock(L, 0);
+  tsan::postLock(L, 0);
+  events::onAfterLock(T, Op);
+  return true;
+}
+
+/// L is taken by someone else: wait for it (the scheduler's way when
+/// exploring).  Called between TSan's pre- and post-lock annotations.
+template <typename TryFnT, typename BlockFnT>
+[[gnu::noinline]] void contend(Task &T, const LockOp &Op, TryFnT TryFn,
+                               BlockFnT BlockFn) {
+  lw_lock *L = Op.Lock;
+  events::onWait(T, {WaitPhase::Begin, WaitKind::Lock, L, nullptr, nullptr,
+                     Op.Site, false});
+  if (sched::active()) {
+    do
+      sched::blockOnLock(T, L);
+    while (!TryFn());
+  } else {
+    BlockFn();
+  }
+  events::onWait(T, {WaitPhase::End, WaitKind::Lock, L, nullptr, nullptr,
+                     Op.Site, false});
+}
+
 /// Takes L for the calling task.  TryFn attempts the pthread operation,
 /// BlockFn waits for it.  Returns whether L was taken (always, unless Op.Try).
+/// The uncontended path is inline: a few loads, the pthread call, the
+/// bookkeeping; re-entry and contention are out of line.
 template <typename TryFnT, typename BlockFnT>
-bool acquire(LockOp Op, TryFnT TryFn, BlockFnT BlockFn) {
+[[gnu::always_inline]] inline bool acquire(LockOp Op, TryFnT TryFn,
+                                           BlockFnT BlockFn) {
   lw_lock *L = Op.Lock;
   firstUse(L);
   Task &T = currentTask();
   sched::point(T);
 
   bool Reentry = !Op.Shared && ownerOf(L) == &T;
-  if (Reentry && (Op.Recursive || !events::onBeforeLock(T, Op))) {
-    // A recursive re-entry, or a self-deadlock that was just reported and
-    // is treated as one so that the program goes on.
-    if (Op.Recursive)
-      events::onBeforeLock(T, Op);
-    ++L->depth;
-    tsan::preLock(L, 0);
-    tsan::postLock(L, 0);
-    events::onAfterLock(T, Op);
-    return true;
-  }
-  if (!Reentry && !events::onBeforeLock(T, Op))
-    return false;
-  if (Reentry && Op.Try)
+  if (Reentry) [[unlikely]]
+    return reenter(T, Op);
+  if (!events::onBeforeLock(T, Op)) [[unlikely]]
     return false;
 
   tsan::preLock(L, tsanFlags(Op));
   bool Got = TryFn();
-  if (!Got && !Op.Try) {
-    events::onWait(T, {WaitPhase::Begin, WaitKind::Lock, L, nullptr, nullptr,
-                       Op.Site, false});
-    if (sched::active()) {
-      do
-        sched::blockOnLock(T, L);
-      while (!TryFn());
-    } else {
-      BlockFn();
-    }
-    events::onWait(T, {WaitPhase::End, WaitKind::Lock, L, nullptr, nullptr,
-                       Op.Site, false});
+  if (!Got && !Op.Try) [[unlikely]] {
+    contend(T, Op, TryFn, BlockFn);
     Got = true;
   }
   tsan::postLock(L, tsanFlags(Op) | (Got ? 0 : tsan::TryFailed));
@@ -100,12 +127,13 @@ bool acquire(LockOp Op, TryFnT TryFn, BlockFnT BlockFn) {
   return true;
 }
 
-template <typename ReleaseFnT> void release(LockOp Op, ReleaseFnT ReleaseFn) {
+template <typename ReleaseFnT>
+[[gnu::always_inline]] inline void release(LockOp Op, ReleaseFnT ReleaseFn) {
   lw_lock *L = Op.Lock;
   Task &T = currentTask();
-  if (!events::onBeforeUnlock(T, Op))
+  if (!events::onBeforeUnlock(T, Op)) [[unlikely]]
     return;
-  if (!Op.Shared && ownerOf(L) == &T && L->depth > 1) {
+  if (!Op.Shared && ownerOf(L) == &T && L->depth > 1) [[unlikely]] {
     --L->depth;
     tsan::preUnlock(L, 0);
     tsan::postUnlock(L, 0);

@@ -19,7 +19,7 @@ void *trampoline(void *Arg) {
   // Wake kthread_stop's caller, then give up the baton for good: no
   // scheduling point may come between the two.
   pthread_mutex_lock(&T.Exited.wait.impl);
-  T.Exited.done = UINT32_MAX / 2;
+  __atomic_store_n(&T.Exited.done, UINT32_MAX / 2, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&T.Exited.wait.impl);
   wakeQueueQuietly(&T.Exited.wait, nullptr);
   sched::exit(T);

@@ -250,8 +250,11 @@ void reinit_completion(struct completion *C) {
 }
 
 static void completeBy(struct completion *C, unsigned Count, const void *Site) {
+  // done is written under the queue's mutex and read without it by the
+  // wait_event condition: atomic on both sides.
   pthread_mutex_lock(&C->wait.impl);
-  C->done = Count == UINT_MAX ? UINT_MAX / 2 : C->done + Count;
+  unsigned Done = Count == UINT_MAX ? UINT_MAX / 2 : C->done + Count;
+  __atomic_store_n(&C->done, Done, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&C->wait.impl);
   wakeQueue(&C->wait, Site, true);
 }
@@ -267,7 +270,7 @@ bool try_wait_for_completion(struct completion *C) {
   pthread_mutex_lock(&C->wait.impl);
   bool Got = C->done > 0;
   if (Got && C->done != UINT_MAX / 2)
-    --C->done;
+    __atomic_store_n(&C->done, C->done - 1, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&C->wait.impl);
   return Got;
 }
@@ -293,7 +296,10 @@ void msleep(unsigned int Ms) {
   sleepFor(currentTask(), Ms, __builtin_return_address(0));
 }
 
-unsigned long lw_jiffies(void) { return (unsigned long)nowMs(); }
+unsigned long lw_jiffies(void) {
+  ensureInit(); // The clock is virtual when exploring.
+  return (unsigned long)nowMs();
+}
 
 void schedule(void) {
   Task &T = currentTask();

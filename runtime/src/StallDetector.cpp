@@ -29,6 +29,11 @@ struct Snapshot {
   int64_t Since = 0;
   Stack Where;
   std::vector<HeldLock> Held;
+  // Blocked on a lock: its holder, when the stall was detected.
+  Task *Owner = nullptr;
+  const void *OwnerSite = nullptr;
+  Activity OwnerDoing = Activity::Running;
+  Stack OwnerWhere;
 };
 
 bool stalls(const Task &T) {
@@ -50,6 +55,21 @@ Snapshot snapshot(Task &T) {
   return S;
 }
 
+/// Adds, for a task blocked on a lock, who holds the lock and what that
+/// holder is doing, now (the report is put together later).  Not called
+/// under any StateMu: it takes the holder's.
+void addOwner(Snapshot &S) {
+  if (S.Doing != Activity::BlockedOnLock)
+    return;
+  S.Owner = taskOf(__atomic_load_n(&S.Lock->owner, __ATOMIC_RELAXED));
+  S.OwnerSite = __atomic_load_n(&S.Lock->owner_ip, __ATOMIC_RELAXED);
+  if (!S.Owner)
+    return;
+  std::lock_guard<std::mutex> G(S.Owner->StateMu);
+  S.OwnerDoing = S.Owner->Doing;
+  S.OwnerWhere = S.Owner->WaitStack;
+}
+
 std::string heldList(const std::vector<HeldLock> &Held, std::string &Text) {
   std::string Names;
   for (const HeldLock &H : Held) {
@@ -62,6 +82,7 @@ std::string heldList(const std::vector<HeldLock> &Held, std::string &Text) {
 }
 
 void reportStall(const Snapshot &S, int64_t Now, bool Forever) {
+  PendingReport Busy;
   Task &T = *S.T;
   int64_t For = Now - S.Since;
   Finding F;
@@ -78,33 +99,25 @@ void reportStall(const Snapshot &S, int64_t Now, bool Forever) {
     ClassId C = classOf(S.Lock);
     Object = className(C);
     F.Locks.push_back(Object);
-    void *Owner = __atomic_load_n(&S.Lock->owner, __ATOMIC_RELAXED);
-    const void *OwnerSite = __atomic_load_n(&S.Lock->owner_ip, __ATOMIC_RELAXED);
     std::string Holder = "no single holder (readers)";
     Text += "task " + T.Name + " is blocked on lock (" + Object + ") at:\n";
     appendFrames(Text, Frames);
-    if (Owner) {
-      Task &H = *taskOf(Owner);
+    if (S.Owner) {
+      Task &H = *S.Owner;
       Holder = "task " + H.Name;
-      std::vector<Frame> Site = symbolize(siteStack(OwnerSite));
+      std::vector<Frame> Site = symbolize(siteStack(S.OwnerSite));
       appendFrames(F, Site, "held by " + H.Name);
       Text += "\nthe lock is held by task " + H.Name + ", acquired at:\n";
       appendFrames(Text, Site);
-      Snapshot HS;
-      {
-        std::lock_guard<std::mutex> G(H.StateMu);
-        HS = snapshot(H);
-      }
-      if (HS.Doing != Activity::Running && HS.Doing != Activity::Finished) {
-        std::vector<Frame> Where = symbolize(HS.Where);
+      if (S.OwnerDoing != Activity::Running &&
+          S.OwnerDoing != Activity::Finished) {
+        bool Sleeps = S.OwnerDoing == Activity::Sleeping;
+        std::vector<Frame> Where = symbolize(S.OwnerWhere);
         appendFrames(F, Where, "where " + H.Name + " is");
         Text += "\ntask " + H.Name + " is itself " +
-                (HS.Doing == Activity::Sleeping ? "sleeping" : "blocked") +
-                " at:\n";
+                (Sleeps ? "sleeping" : "blocked") + " at:\n";
         appendFrames(Text, Where);
-        Holder += ", itself " + std::string(HS.Doing == Activity::Sleeping
-                                                ? "sleeping"
-                                                : "blocked");
+        Holder += ", itself " + std::string(Sleeps ? "sleeping" : "blocked");
       }
     }
     F.Message = "task " + T.Name + " blocked on '" + Object + "' for " +
@@ -157,8 +170,13 @@ void wait(Task &T, const events::WaitOp &W) {
   if (W.Phase == WaitPhase::ConditionUnwoken)
     return;
   Stack Where;
-  if (W.Phase == WaitPhase::Begin)
+  int64_t Now = 0;
+  if (W.Phase == WaitPhase::Begin) {
     Where = captureStack(W.Site);
+    // Before StateMu: the exploring clock takes the scheduler's mutex, and
+    // the scheduler takes StateMu under it (nextDeadline).
+    Now = nowMs();
+  }
   std::lock_guard<std::mutex> G(T.StateMu);
   if (W.Phase == WaitPhase::End) {
     T.Doing = Activity::Running;
@@ -169,7 +187,7 @@ void wait(Task &T, const events::WaitOp &W) {
   T.WaitObject = W.Kind == WaitKind::Lock ? static_cast<const void *>(W.Lock)
                                           : static_cast<const void *>(W.Queue);
   T.WaitLock = W.Lock;
-  T.WaitSince = nowMs();
+  T.WaitSince = Now;
   T.WaitStack = Where;
   T.StallReported = false;
 }
@@ -185,17 +203,21 @@ int64_t nextDeadline() {
 }
 
 void check(int64_t Now) {
+  // Every stalled task is taken down first, then reported: symbolising one
+  // report can take long enough for another stall to end unseen.
+  PendingReport Busy;
+  std::vector<Snapshot> Stalled;
   for (Task *T : allTasks()) {
-    Snapshot S;
-    {
-      std::lock_guard<std::mutex> G(T->StateMu);
-      if (!stalls(*T) || Now - T->WaitSince < int64_t(config().StallMs))
-        continue;
-      T->StallReported = true;
-      S = snapshot(*T);
-    }
-    reportStall(S, Now, false);
+    std::lock_guard<std::mutex> G(T->StateMu);
+    if (!stalls(*T) || Now - T->WaitSince < int64_t(config().StallMs))
+      continue;
+    T->StallReported = true;
+    Stalled.push_back(snapshot(*T));
   }
+  for (Snapshot &S : Stalled)
+    addOwner(S);
+  for (const Snapshot &S : Stalled)
+    reportStall(S, Now, false);
 }
 
 void reportDeadlock(int64_t Now) {
@@ -210,6 +232,7 @@ void reportDeadlock(int64_t Now) {
       T->StallReported = true;
       S = snapshot(*T);
     }
+    addOwner(S);
     reportStall(S, Now, true);
   }
 }

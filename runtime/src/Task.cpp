@@ -17,9 +17,9 @@ TaskList &taskList() {
   return *L;
 }
 
-thread_local Task *Current = nullptr;
-
 } // namespace
+
+constinit thread_local Task *CurrentTask = nullptr;
 
 Task *newTask(const std::string &Name) {
   Task *T = new Task;
@@ -32,17 +32,16 @@ Task *newTask(const std::string &Name) {
   return T;
 }
 
-void adoptTask(Task &T) { Current = &T; }
+void adoptTask(Task &T) { CurrentTask = &T; }
 
-Task &currentTask() {
-  if (Current)
-    return *Current;
+Task &currentTaskSlow() {
+  ensureInit();
   char Name[32];
   pthread_getname_np(pthread_self(), Name, sizeof(Name));
-  Current = newTask(Name[0] ? Name : "thread");
-  ensureInit();
-  sched::adopt(*Current, true);
-  return *Current;
+  Task *T = newTask(Name[0] ? Name : "thread");
+  CurrentTask = T;
+  sched::adopt(*T, true);
+  return *T;
 }
 
 std::vector<Task *> allTasks() {

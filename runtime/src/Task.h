@@ -80,8 +80,19 @@ struct Task {
   pthread_cond_t Turn = PTHREAD_COND_INITIALIZER;
 };
 
-/// The calling thread's task, created on first use.
-Task &currentTask();
+/// The calling thread's task; null until the thread first uses the shim.
+/// Initial-exec TLS: one load from the thread pointer, no __tls_get_addr.
+extern constinit thread_local Task *CurrentTask
+    __attribute__((tls_model("initial-exec")));
+/// Creates the calling thread's task (first use by a thread).
+Task &currentTaskSlow();
+/// The calling thread's task, created on first use.  A thread has a task
+/// only after ensureInit() ran, so the fast path is one TLS load.
+inline Task &currentTask() {
+  if (Task *T = CurrentTask) [[likely]]
+    return *T;
+  return currentTaskSlow();
+}
 /// Creates a task for a thread about to be started (kthread_run).
 Task *newTask(const std::string &Name);
 /// Binds the calling (new) thread to T.
@@ -89,8 +100,14 @@ void adoptTask(Task &T);
 /// Every task created so far, in creation order.
 std::vector<Task *> allTasks();
 
+/// Set (release) once the configuration is read and the detectors started.
+extern std::atomic<bool> Initialized;
+void initOnce();
 /// Reads the configuration and starts the detectors, once per process.
-void ensureInit();
+inline void ensureInit() {
+  if (!Initialized.load(std::memory_order_acquire)) [[unlikely]]
+    initOnce();
+}
 
 inline Task *taskOf(void *TaskStruct) { return static_cast<Task *>(TaskStruct); }
 

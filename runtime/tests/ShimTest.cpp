@@ -95,7 +95,7 @@ TEST(Shim, DoubleUnlockIsReported) {
   });
   ASSERT_EQ(R.checks(), std::vector<std::string>{"double-unlock"});
   const json &F = *finding(R.Report, "double-unlock");
-  EXPECT_NE(F.value("file", "").find("ShimTest.cpp"), std::string::npos);
+  EXPECT_NE(F.value("file", "").find("ShimTest.cpp"), std::string::npos) << F.dump();
   EXPECT_EQ(F["locks"], json({"test_spin"}));
 }
 
@@ -178,7 +178,7 @@ TEST(Shim, LostWakeupInRealTime) {
   ASSERT_EQ(R.checks(), std::vector<std::string>{"lost-wakeup"});
   const json &F = *finding(R.Report, "lost-wakeup");
   EXPECT_EQ(F["locks"], json({"test_wq"}));
-  EXPECT_EQ(F.value("function", ""), "sleeper(void*)");
+  EXPECT_NE(F.value("function", "").find("sleeper"), std::string::npos);
 }
 
 TEST(Shim, LostWakeupWhenExploring) {
@@ -222,7 +222,7 @@ TEST(Shim, StallOfABlockedTaskAndOfASleepingHolder) {
     mutex_unlock(&TestA);
     kthread_stop(T);
   });
-  ASSERT_EQ(R.count("stall"), 2u);
+  ASSERT_EQ(R.count("stall"), 2u) << "exit " << R.Exit << ": " << R.Report.dump();
   bool Blocked = false, Sleeping = false;
   for (const json &F : R.Report["findings"]) {
     std::string M = F.value("message", "");
@@ -236,7 +236,8 @@ TEST(Shim, StallOfABlockedTaskAndOfASleepingHolder) {
 }
 
 TEST(Shim, ShortWaitsAreNoStall) {
-  auto R = runChild({{"LOCKWISE_STALL_MS", "300"}}, [] {
+  // The holder sleeps 400 ms with the lock: under a 1 s threshold.
+  auto R = runChild({{"LOCKWISE_STALL_MS", "1000"}}, [] {
     struct task_struct *T = kthread_run(holder, nullptr, "holder");
     wait_for_completion(&test_done);
     kthread_stop(T);

@@ -108,7 +108,8 @@ static void destroy_json(struct libxl_ctx *ctx, struct libxl_domain *d) {
     set_qemu(d, 0);
     set_json(d, 0);
   }
-  d->destroyed = 1;
+  /* Read without the lock by callers that only want to stop retrying. */
+  WRITE_ONCE(d->destroyed, 1);
   mutex_unlock(&d->fast_lock);
   (void)ctx;
 }

@@ -265,7 +265,6 @@ void xb_wake_waiting(void) {
 }
 
 void xb_init_comms(void) {
-  memset(&xen_store_interface, 0, sizeof(xen_store_interface));
   xenbus_task = kthread_run(xenbus_thread, NULL, "xenbus");
 }
 

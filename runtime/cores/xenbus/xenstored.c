@@ -116,6 +116,8 @@ static int xenstored_thread(void *unused) {
 }
 
 void xenstored_start(void) {
+  /* The toolstack clears the ring page before either end looks at it. */
+  memset(&xen_store_interface, 0, sizeof(xen_store_interface));
   memset(store, 0, sizeof(store));
   inlen = 0;
   xenstored_task = kthread_run(xenstored_thread, NULL, "xenstored");

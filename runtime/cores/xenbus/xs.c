@@ -41,6 +41,12 @@ int xs_talk(uint32_t type, const char *payload, char *reply, unsigned len) {
     reply[len - 1] = '\0';
   }
   free(body);
+  /* As xs_wait_for_reply() in Linux: freed under xb_write_mutex, which the
+   * xenbus thread holds while it publishes the reply and wakes req->wq, so
+   * that wake-up is over before req goes (a waiter that finds the state
+   * set before it sleeps returns while wake_up() is still running). */
+  mutex_lock(&xb_write_mutex);
   free(req);
+  mutex_unlock(&xb_write_mutex);
   return ret;
 }

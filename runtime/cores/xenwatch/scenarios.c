@@ -11,14 +11,17 @@ struct backend {
   int slow_ms;  /* every callback takes this long */
 };
 
+/* With mtwatch, a domain's retiring thread may still run callbacks of a
+ * watch while the thread of its successor (same domid) runs others: the
+ * callback must not assume that its calls are serialised. */
 static void backend_changed(struct xenbus_watch *watch, const char *path) {
   struct backend *be = watch->data;
   (void)path;
-  if (be->stuck_ms && be->delivered == 0)
+  if (be->stuck_ms && __atomic_load_n(&be->delivered, __ATOMIC_RELAXED) == 0)
     msleep(be->stuck_ms);
   if (be->slow_ms)
     msleep(be->slow_ms);
-  be->delivered++;
+  __atomic_fetch_add(&be->delivered, 1, __ATOMIC_RELAXED);
 }
 
 static void backend_init(struct backend *be, int domid) {
