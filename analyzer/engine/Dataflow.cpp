@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -136,6 +138,9 @@ struct PathState {
   std::map<std::string, int> Binds; // variable -> try id
   std::vector<DirtyMark> Dirty;     // sorted by Queue
   std::vector<ArmedMark> Armed;
+  /// Call results known on this path (result id -> 0 zero, 1 non-zero).
+  std::map<int, int> Results;
+  int ReturnValue = -1;
   std::optional<SrcLoc> LastReturn;
 
   std::string signature() const {
@@ -208,6 +213,19 @@ bool intersectInto(PathState &A, const PathState &B) {
       Changed = true;
   }
   A.Facts = std::move(Kept);
+  for (auto It = A.Results.begin(); It != A.Results.end();) {
+    auto O = B.Results.find(It->first);
+    if (O == B.Results.end() || O->second != It->second) {
+      It = A.Results.erase(It);
+      Changed = true;
+    } else {
+      ++It;
+    }
+  }
+  if (A.ReturnValue != B.ReturnValue && A.ReturnValue != -1) {
+    A.ReturnValue = -1;
+    Changed = true;
+  }
   for (auto It = A.Binds.begin(); It != A.Binds.end();) {
     auto O = B.Binds.find(It->first);
     if (O == B.Binds.end() || O->second != It->second) {
@@ -243,46 +261,39 @@ bool sameSites(const Chain &A, const Chain &B) {
 }
 
 /// Keeps the shortest witness first and up to MaxOtherWitnesses others with
-/// distinct acquisition sites.
+/// distinct acquisition sites.  Called for every edge observation, so it
+/// moves chains instead of rebuilding the list.
 void mergeWitness(LockEdge &Into, LockEdge New) {
-  std::vector<Chain> All;
-  All.push_back(std::move(Into.Witness));
-  for (Chain &C : Into.Others)
-    All.push_back(std::move(C));
-  All.push_back(std::move(New.Witness));
-  for (Chain &C : New.Others)
-    All.push_back(std::move(C));
-  size_t NewToStart = New.ToStart, OldToStart = Into.ToStart;
-  // Stable: among equally short chains the one seen first stays first.
-  std::vector<size_t> Order(All.size());
-  for (size_t I = 0; I < Order.size(); ++I)
-    Order[I] = I;
-  std::stable_sort(Order.begin(), Order.end(), [&](size_t A, size_t B) {
-    return All[A].size() < All[B].size();
-  });
-  size_t OldCount = 1 + Into.Others.size();
-  Into.Others.clear();
-  bool First = true;
-  std::vector<const Chain *> Kept;
-  for (size_t I : Order) {
-    const Chain &C = All[I];
+  auto Consider = [&](Chain C, size_t ToStart) {
     if (C.empty())
-      continue;
-    bool Dup = false;
-    for (const Chain *K : Kept)
-      Dup |= sameSites(*K, C);
-    if (Dup)
-      continue;
-    Kept.push_back(&C);
-    if (First) {
-      Into.Witness = C;
-      // Only the two primary witnesses know where B's chain starts.
-      Into.ToStart = I == OldCount ? NewToStart : I == 0 ? OldToStart : 0;
-      First = false;
-    } else if (Into.Others.size() < MaxOtherWitnesses) {
-      Into.Others.push_back(C);
+      return;
+    if (sameSites(Into.Witness, C)) {
+      if (C.size() < Into.Witness.size()) {
+        Into.Witness = std::move(C);
+        Into.ToStart = ToStart;
+      }
+      return;
     }
-  }
+    for (Chain &O : Into.Others)
+      if (sameSites(O, C)) {
+        if (C.size() < O.size())
+          O = std::move(C);
+        return;
+      }
+    if (C.size() < Into.Witness.size()) {
+      Into.Others.insert(Into.Others.begin(), std::move(Into.Witness));
+      Into.Witness = std::move(C);
+      Into.ToStart = ToStart;
+      if (Into.Others.size() > MaxOtherWitnesses)
+        Into.Others.pop_back();
+      return;
+    }
+    if (Into.Others.size() < MaxOtherWitnesses)
+      Into.Others.push_back(std::move(C));
+  };
+  Consider(std::move(New.Witness), New.ToStart);
+  for (Chain &C : New.Others)
+    Consider(std::move(C), 0);
 }
 
 /// Per-function observations, committed when the function's SCC settles.
@@ -342,7 +353,10 @@ private:
                const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget);
   void summariseAcquire(const std::string &Lock, Mode M, bool Try,
                         bool Recursive, int RecursiveParam, bool Guarded,
-                        const std::string &Text, const Chain &Path);
+                        const std::string &Text, const Chain &Path,
+                        const ParamConditions &When);
+  /// The branch facts of S that are about this function's parameters.
+  ParamConditions paramConditions(const PathState &S) const;
   std::string substitute(const std::string &CalleeLock,
                          const std::vector<ArgInfo> &Args) const;
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
@@ -359,6 +373,10 @@ private:
   bool HasCallers;
   const RuleIndex &Rules;
 
+public:
+  std::set<std::string> DebugReleases;
+
+private:
   // Rule-driven transfer (sleep-in-atomic, held-across, needs, broken-hold,
   // lost-wakeup).
   void sleepAt(PathState &S, const std::string &What, const Chain &Path,
@@ -426,11 +444,30 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   mergeWitness(It->second, LockEdge{From, To, std::move(W), ToStart, {}});
 }
 
+ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
+  ParamConditions Out;
+  for (const FactValue &Fv : S.Facts)
+    for (size_t I = 0; I < F.Params.size(); ++I)
+      if (Fv.Key == F.Params[I])
+        Out.push_back({(int)I, Fv.Value});
+  return Out;
+}
+
+/// Whether a caller's constant arguments allow a summary item.
+bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args) {
+  for (auto [Index, NonZero] : When)
+    if ((size_t)Index < Args.size() && Args[Index].HasInt &&
+        (Args[Index].Int != 0) != NonZero)
+      return false;
+  return true;
+}
+
 void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
                                         bool Try, bool Recursive,
                                         int RecursiveParam, bool Guarded,
                                         const std::string &Text,
-                                        const Chain &Path) {
+                                        const Chain &Path,
+                                        const ParamConditions &When) {
   if (Lock.empty())
     return;
   for (SummaryAcquire &A : Out.Acquires)
@@ -441,10 +478,14 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
       }
       A.Recursive |= Recursive;
       A.Guarded &= Guarded;
+      // Taken under either condition: keep only what both agree on.
+      std::erase_if(A.When, [&](const std::pair<int, bool> &C) {
+        return std::find(When.begin(), When.end(), C) == When.end();
+      });
       return;
     }
   Out.Acquires.push_back(
-      {Lock, M, Try, Recursive, RecursiveParam, Guarded, Text, Path});
+      {When, Lock, M, Try, Recursive, RecursiveParam, Guarded, Text, Path});
 }
 
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
@@ -540,14 +581,26 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
 bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
                                   bool TrueEdge, unsigned Origin) {
   bool AtomNonZero = TrueEdge != C.Negated;
+  // A tested call result: the callee outcome this path took says what it
+  // returned, which may rule the edge out.
+  auto Feasible = [&](int Id) {
+    auto R = S.Results.find(Id);
+    return R == S.Results.end() || R->second < 0 ||
+           (R->second != 0) == AtomNonZero;
+  };
   if (C.K == Condition::Try) {
+    if (!Feasible(C.TryId))
+      return false;
     resolveTry(S, C.TryId, AtomNonZero);
     return true;
   }
   if (C.K != Condition::Fact)
     return true;
-  if (auto B = S.Binds.find(C.Key); B != S.Binds.end())
+  if (auto B = S.Binds.find(C.Key); B != S.Binds.end()) {
+    if (!Feasible(B->second))
+      return false;
     resolveTry(S, B->second, AtomNonZero);
+  }
   if (const FactValue *Known = S.findFact(C.Key))
     return Known->Value == AtomNonZero;
   S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory});
@@ -587,6 +640,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     if (Targets.size() > 1)
       Step.Message = F.Name + " calls " + TName + " through " + E.FptrKey;
     for (const SummaryAcquire &A : Sum.Acquires) {
+      if (!allows(A.When, E.Args))
+        continue;
       std::string L = substitute(A.Lock, E.Args);
       if (L.empty())
         continue;
@@ -602,7 +657,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
           Text = E.Args[Index].Lock.Text;
       }
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
-                       A.Guarded || !S.Facts.empty(), Text, Path);
+                       A.Guarded || !S.Facts.empty(), Text, Path,
+                       paramConditions(S));
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock);
         if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
@@ -645,7 +701,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const SummaryDirty &D : Sum.Dirty)
       writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path), 0);
     for (const Outcome &O : Sum.Outcomes)
-      AllOutcomes.push_back(&O);
+      if (allows(O.When, E.Args))
+        AllOutcomes.push_back(&O);
   }
 
   // Forget what the call may have changed.
@@ -684,6 +741,17 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         continue;
       release(N, L, R, E.Loc, {CallStep});
     }
+    if (E.TryId >= 0)
+      N.Results[E.TryId] = O.Returns;
+    // An outcome conditional on a parameter we pass our own parameter to
+    // becomes conditional on ours: "_get_gfn_type_access(..., locked)".
+    for (auto [Index, NonZero] : O.When)
+      if ((size_t)Index < E.Args.size() && E.Args[Index].Param >= 0 &&
+          (size_t)E.Args[Index].Param < F.Params.size()) {
+        const std::string &Name = F.Params[E.Args[Index].Param];
+        if (!N.findFact(Name))
+          N.addFact({Name, 0, NonZero, {Name}, false});
+      }
     for (const HeldOnReturn &A : O.Acquired) {
       std::string L = substitute(A.Lock, E.Args);
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
@@ -694,7 +762,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         H->ViaCall = true;
       }
     }
-    std::string Sig = N.signature();
+    std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
     if (!Seen.insert(Sig).second)
       continue;
     if (First) {
@@ -716,7 +784,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
       sleepAt(S, E.Name, Path, E.Loc);
     callNamed(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
-                     !S.Facts.empty(), E.Lock.Text, Path);
+                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S));
     acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
             false, !E.Sleeps);
     return;
@@ -729,7 +797,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     if (E.Sleeps)
       sleepAt(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
-                     !S.Facts.empty(), E.Lock.Text, Path);
+                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S));
     PendingTry T;
     T.TryId = E.TryId;
     T.Lock = L;
@@ -743,8 +811,6 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     S.Pending.push_back(std::move(T));
     std::sort(S.Pending.begin(), S.Pending.end(),
               [](const PendingTry &A, const PendingTry &B) { return A.TryId < B.TryId; });
-    if (!E.BindVar.empty())
-      S.Binds[E.BindVar] = E.TryId;
     return;
   }
   case EventKind::Release: {
@@ -761,7 +827,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
                     E.Direction);
     if (!E.Callee.empty()) {
       auto It = Rules.Sleeping.find(E.Name);
-      if (It != Rules.Sleeping.end() &&
+      if (E.Sleeps && It != Rules.Sleeping.end() &&
           (!It->second || gfpAllowsSleep(E, *It->second)))
         sleepAt(S, E.Name, {step(E.Loc, F.Name + " calls " + E.Name + ", which may sleep")},
                 E.Loc);
@@ -806,10 +872,36 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     });
     for (const std::string &V : E.Vars)
       S.Binds.erase(V);
+    if (!E.BindVar.empty() && E.TryId >= 0)
+      S.Binds[E.BindVar] = E.TryId;
     return;
-  case EventKind::Return:
+  case EventKind::Return: {
     S.LastReturn = E.Loc;
+    S.ReturnValue = E.RetValue;
+    int Id = E.TryId;
+    if (Id < 0 && !E.BindVar.empty())
+      if (auto B = S.Binds.find(E.BindVar); B != S.Binds.end())
+        Id = B->second;
+    if (Id < 0)
+      return;
+    if (auto R = S.Results.find(Id); R != S.Results.end())
+      S.ReturnValue = R->second;
+    // Returning a try-lock's result untested: a try-lock wrapper.  Split
+    // into the success path (locked) and the failure path.
+    for (const PendingTry &T : S.Pending) {
+      if (T.TryId != Id)
+        continue;
+      PathState Failed = S;
+      resolveTry(Failed, Id, /*AtomNonZero=*/T.SuccessIsZero);
+      Failed.ReturnValue = T.SuccessIsZero ? 1 : 0;
+      Forked.push_back(std::move(Failed));
+      int SuccessValue = T.SuccessIsZero ? 0 : 1;
+      resolveTry(S, Id, /*AtomNonZero=*/!T.SuccessIsZero);
+      S.ReturnValue = SuccessValue;
+      break;
+    }
     return;
+  }
   default:
     return;
   }
@@ -1121,11 +1213,89 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
       O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic, H.Text,
                             *H.Site});
     for (const ReleaseMark &R : S.Released)
-      if (!R.AcquiredHere)
+      if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
+        if (std::getenv("LOCKWISE_DEBUG_SUMMARY"))
+          DebugReleases.insert(R.Lock + " at " + locKey(R.Loc));
+      }
+    O.Returns = S.ReturnValue;
+    O.When = paramConditions(S);
     if (std::find(Out.Outcomes.begin(), Out.Outcomes.end(), O) == Out.Outcomes.end())
       Out.Outcomes.push_back(std::move(O));
   }
+  // "return NULL" (or 0) on some paths and something unknown on the others:
+  // the unknown ones are the non-zero ones (the locked object, the error
+  // code), which is what callers test for.
+  bool AnyZero = false, AnyKnownNonZero = false;
+  for (const Outcome &O : Out.Outcomes) {
+    AnyZero |= O.Returns == 0;
+    AnyKnownNonZero |= O.Returns == 1;
+  }
+  if (AnyZero && !AnyKnownNonZero)
+    for (Outcome &O : Out.Outcomes)
+      if (O.Returns < 0)
+        O.Returns = 1;
+  // A lock released without being acquired on some paths only is not a
+  // releasing wrapper (those release on every path): it is the second half
+  // of an acquisition whose condition the analysis lost ("if (!p2m) return"
+  // in a lookup that locks otherwise).  Passing it up would turn every
+  // caller's balanced unlock into a double unlock.  A lock the function
+  // also keeps across calls (process_msg) is managed, and kept.
+  std::set<std::string> EntryReleased;
+  for (const Outcome &O : Out.Outcomes)
+    for (const std::string &L : O.Released)
+      EntryReleased.insert(L);
+  for (const std::string &L : EntryReleased) {
+    bool Everywhere = true, Kept = false;
+    for (const Outcome &O : Out.Outcomes) {
+      Everywhere &= std::find(O.Released.begin(), O.Released.end(), L) !=
+                    O.Released.end();
+      for (const HeldOnReturn &H : O.Acquired)
+        Kept |= H.Lock == L;
+    }
+    if (Everywhere || Kept)
+      continue;
+    for (Outcome &O : Out.Outcomes)
+      std::erase(O.Released, L);
+  }
+  // Likewise a lock held on return on some paths only: callers can tell
+  // those paths apart when the return value does (NULL vs the locked
+  // object), when a parameter does ("if (locked)"), or when the function
+  // manages the lock across calls; otherwise the function is unbalanced
+  // (reported here as lock-leak) and its callers must not inherit the
+  // lock, or one leak would hold a lock over half the program.
+  std::set<std::string> KeptSomewhere;
+  for (const Outcome &O : Out.Outcomes)
+    for (const HeldOnReturn &H : O.Acquired)
+      KeptSomewhere.insert(H.Lock);
+  for (const std::string &L : KeptSomewhere) {
+    std::set<int> HoldingReturns, OtherReturns;
+    bool Distinguished = true, AllHold = true, Managed = false;
+    for (const Outcome &O : Out.Outcomes) {
+      bool Holds = false;
+      for (const HeldOnReturn &H : O.Acquired)
+        Holds |= H.Lock == L;
+      Managed |= std::find(O.Released.begin(), O.Released.end(), L) !=
+                 O.Released.end();
+      AllHold &= Holds;
+      if (Holds && O.When.empty() && O.Returns < 0)
+        Distinguished = false;
+      (Holds ? HoldingReturns : OtherReturns).insert(O.Returns);
+    }
+    for (int R : HoldingReturns)
+      if (OtherReturns.count(R) && R >= 0)
+        Distinguished = false;
+    if (AllHold || Managed || Distinguished)
+      continue;
+    for (Outcome &O : Out.Outcomes)
+      std::erase_if(O.Acquired, [&](const HeldOnReturn &H) { return H.Lock == L; });
+  }
+  // Dropping releases can make outcomes equal.
+  std::vector<Outcome> Unique;
+  for (Outcome &O : Out.Outcomes)
+    if (std::find(Unique.begin(), Unique.end(), O) == Unique.end())
+      Unique.push_back(std::move(O));
+  Out.Outcomes = std::move(Unique);
   // Wait-queue state written and not woken by the time the function
   // returns: the caller may still wake it, so only a function nobody calls
   // reports it.
@@ -1291,6 +1461,22 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
           continue;
         FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index);
         A.run();
+        if (const char *Dbg = std::getenv("LOCKWISE_DEBUG_SUMMARY");
+            Dbg && ("," + std::string(Dbg) + ",").find("," + F->Name + ",") !=
+                       std::string::npos) {
+          // Developer aid: what a function's summary says, on stderr.
+          for (const Outcome &O : A.Out.Outcomes) {
+            std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
+            for (const HeldOnReturn &H : O.Acquired)
+              std::fprintf(stderr, " %s", H.Lock.c_str());
+            std::fprintf(stderr, "; released");
+            for (const std::string &L : O.Released)
+              std::fprintf(stderr, " %s", L.c_str());
+            std::fprintf(stderr, "; returns %d\n", O.Returns);
+          }
+          for (const std::string &R : A.DebugReleases)
+            std::fprintf(stderr, "%s entry-release: %s\n", Key.c_str(), R.c_str());
+        }
         auto It = Sums.find(Key);
         if (It == Sums.end() || !(It->second == A.Out)) {
           Changed = true;

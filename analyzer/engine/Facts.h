@@ -78,9 +78,13 @@ struct Event {
   int RecursiveParam = -1; ///< Recursion decided by this parameter.
   bool Irq = false;
   bool Sleeps = false;
-  // TryAcquire.
+  // TryAcquire; also Call (the id of its result) and Return (the call whose
+  // result is returned).
   bool SuccessIsZero = false;
   int TryId = -1;
+  /// Return: the returned value when it is known here: 0 (0 or NULL), 1
+  /// (a non-zero constant or an address), -1 unknown.
+  int RetValue = -1;
   std::string BindVar; ///< Variable the try result is assigned to.
   // Call.
   std::string Callee;  ///< Function key for a direct call.

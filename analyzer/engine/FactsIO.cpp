@@ -73,6 +73,7 @@ void to_json(json &J, const Event &E) {
   if (E.KillsMemory) J["mem"] = true;
   if (E.IsWrite) J["w"] = true;
   if (E.Direction) J["dir"] = E.Direction;
+  if (E.RetValue >= 0) J["ret"] = E.RetValue;
 }
 void from_json(const json &J, Event &E) {
   E.Kind = (EventKind)J.at("k").get<int>();
@@ -97,6 +98,7 @@ void from_json(const json &J, Event &E) {
   E.KillsMemory = J.value("mem", false);
   E.IsWrite = J.value("w", false);
   E.Direction = J.value("dir", 0);
+  E.RetValue = J.value("ret", -1);
 }
 
 void to_json(json &J, const Condition &C) {

@@ -14,7 +14,13 @@
 namespace lockwise {
 
 /// A lock the function acquires somewhere inside (itself or a callee).
+/// Conditions on parameters under which a summary item happens
+/// ("if (locked) gfn_lock(...)"): (parameter index, non-zero?).  A caller
+/// passing a contradicting constant does not get the item.
+using ParamConditions = std::vector<std::pair<int, bool>>;
+
 struct SummaryAcquire {
+  ParamConditions When;
   std::string Lock;
   Mode LockMode = Mode::Exclusive;
   bool Try = false;
@@ -43,8 +49,13 @@ struct HeldOnReturn {
 
 /// The effect of one class of paths through the function.
 struct Outcome {
+  ParamConditions When;
   std::vector<HeldOnReturn> Acquired;  ///< Held on return, not on entry.
   std::vector<std::string> Released;   ///< Held on entry, released.
+  /// What these paths return: 0 (zero/NULL), 1 (non-zero), -1 unknown.  A
+  /// caller testing the result picks the matching outcomes (a wrapper that
+  /// returns NULL or the locked object).
+  int Returns = -1;
   bool operator==(const Outcome &) const = default;
 };
 

@@ -8,6 +8,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseSet.h"
@@ -97,9 +98,10 @@ class FactsConsumer : public ASTConsumer {
 public:
   FactsConsumer(TUFacts &Out, const rules::RuleSet &Rules,
                 const llvm::StringSet<> &LockTypes,
-                const llvm::StringSet<> &Transparent, std::string Directory)
+                const llvm::StringSet<> &Transparent, std::string Directory,
+                Preprocessor &PP)
       : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent),
-        Directory(std::move(Directory)) {}
+        Directory(std::move(Directory)), PP(PP) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
@@ -145,7 +147,13 @@ public:
     llvm::StringSet<> Guarded;
     for (const rules::GuardedRule &G : Rules.Guarded)
       Guarded.insert(G.Field);
-    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs, Guarded);
+    // Sleeping functions that apply here (a catalog may be for one
+    // environment only, by a macro it defines).
+    llvm::StringSet<> Sleeping;
+    for (const rules::SleepingRule &R : Rules.Sleeping)
+      if (R.IfDefined.empty() || PP.isMacroDefined(R.IfDefined))
+        Sleeping.insert(R.Function);
+    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs, Guarded, Sleeping);
     while (!Work.empty()) {
       const FunctionDecl *FD = Work.front();
       Work.pop_front();
@@ -160,6 +168,7 @@ private:
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
   std::string Directory;
+  Preprocessor &PP;
 };
 
 class FactsAction : public ASTFrontendAction {
@@ -170,10 +179,10 @@ public:
       : Out(Out), Rules(Rules), LockTypes(LockTypes), Transparent(Transparent),
         Directory(std::move(Directory)) {}
 
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
     return std::make_unique<FactsConsumer>(Out, Rules, LockTypes, Transparent,
-                                           Directory);
+                                           Directory, CI.getPreprocessor());
   }
 
 private:
@@ -250,7 +259,8 @@ std::vector<std::string> adjustCommandLine(std::vector<std::string> Args) {
 }
 
 TUFacts extractTU(const tooling::CompileCommand &Cmd,
-                  const rules::RuleSet &Rules) {
+                  const rules::RuleSet &Rules,
+                  const std::map<std::string, std::string> *Overlay) {
   TUFacts Out;
   Out.File = Cmd.Filename;
   tooling::CompileCommand Adjusted = Cmd;
@@ -258,9 +268,18 @@ TUFacts extractTU(const tooling::CompileCommand &Cmd,
   SingleCommandDatabase DB(Adjusted);
   // A physical file system of its own: the shared real one changes the
   // process-wide working directory per command, which races under --jobs.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
+      llvm::vfs::createPhysicalFileSystem();
+  if (Overlay && !Overlay->empty()) {
+    auto Memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+    for (const auto &[Path, Text] : *Overlay)
+      Memory->addFile(Path, 0, llvm::MemoryBuffer::getMemBufferCopy(Text, Path));
+    auto Layered = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(FS);
+    Layered->pushOverlay(Memory);
+    FS = Layered;
+  }
   tooling::ClangTool Tool(DB, {Cmd.Filename},
-                          std::make_shared<PCHContainerOperations>(),
-                          llvm::vfs::createPhysicalFileSystem());
+                          std::make_shared<PCHContainerOperations>(), FS);
   Tool.appendArgumentsAdjuster(tooling::getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getClangStripDependencyFileAdjuster());
   Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(

@@ -146,10 +146,12 @@ public:
              const LockIdentity &Ids, const FunctionDecl *FD,
              std::function<void(const FunctionDecl *)> &OnCallee,
              std::vector<FptrFlow> &Fptrs, const llvm::StringSet<> &GuardedFields,
-             const llvm::StringSet<> &GuardedLeaves)
+             const llvm::StringSet<> &GuardedLeaves,
+             const llvm::StringSet<> &Sleeping)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids), FD(FD),
         OnCallee(OnCallee), Fptrs(Fptrs), GuardedFields(GuardedFields),
-        GuardedLeaves(GuardedLeaves), Key(functionKey(FD, SM)) {}
+        GuardedLeaves(GuardedLeaves), Sleeping(Sleeping),
+        Key(functionKey(FD, SM)) {}
 
   std::optional<FunctionFacts> run();
 
@@ -157,7 +159,7 @@ private:
   void visitElement(const Stmt *S, Block &B);
   void visitCall(const CallExpr *CE, Block &B);
   void visitPrimitive(const CallExpr *CE, const rules::Primitive &P, Block &B);
-  void bindTry(const Expr *Value, const std::string &Var);
+  void bindTry(const Expr *Value, const std::string &Var, Block &B);
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
@@ -196,13 +198,13 @@ private:
   std::vector<FptrFlow> &Fptrs;
   const llvm::StringSet<> &GuardedFields;
   const llvm::StringSet<> &GuardedLeaves;
+  const llvm::StringSet<> &Sleeping;
   std::string Key;
   int NextTryId = 0;
   /// Guarded-field accesses by expression, to mark the written ones.
   llvm::DenseMap<const Expr *, std::pair<Block *, size_t>> AccessEvents;
   llvm::DenseMap<const CallExpr *, int> TryIds;
-  /// Where each try event sits, to bind "rc = mutex_trylock(...)" later.
-  llvm::DenseMap<int, std::pair<Block *, size_t>> TryEvents;
+
 };
 
 std::optional<FunctionFacts> Extraction::run() {
@@ -358,7 +360,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
                                               : 0);
     markWrite(BO->getLHS());
     if (Whole && BO->getOpcode() == BO_Assign && !Var.empty())
-      bindTry(BO->getRHS(), Var);
+      bindTry(BO->getRHS(), Var, B);
     // "x->cb = f" / "x->cb = param": function-pointer flows.
     std::string FKey = fptrKeyOf(BO->getLHS(), FD, SM);
     if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType()) {
@@ -388,7 +390,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
         continue;
       addKill(B, {VD->getNameAsString()}, false, VD->getLocation());
       if (VD->getInit()) {
-        bindTry(VD->getInit(), VD->getNameAsString());
+        bindTry(VD->getInit(), VD->getNameAsString(), B);
         if (VD->getType()->isFunctionPointerType())
           if (auto *Fn = designatedFunction(VD->getInit())) {
             Fptrs.push_back({VD->getNameAsString() + "@" + Key,
@@ -403,22 +405,46 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     Event Ev;
     Ev.Kind = EventKind::Return;
     Ev.Loc = userLoc(RS->getReturnLoc(), SM);
+    // What is returned, as far as callers' tests of it go: a constant, an
+    // address, a call's result (a try-lock wrapper) or a variable bound to
+    // one.
+    if (const Expr *V = RS->getRetValue()) {
+      const Expr *Stripped = stripCasts(V);
+      Expr::EvalResult R;
+      if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+        Ev.RetValue = 0;
+      else if (!V->isValueDependent() &&
+               V->getType()->isIntegralOrEnumerationType() &&
+               V->EvaluateAsInt(R, Ctx))
+        Ev.RetValue = R.Val.getInt() != 0;
+      else if (auto *UO = dyn_cast<UnaryOperator>(Stripped);
+               UO && UO->getOpcode() == UO_AddrOf)
+        Ev.RetValue = 1;
+      else if (auto *CE = dyn_cast<CallExpr>(Stripped)) {
+        if (auto It = TryIds.find(CE); It != TryIds.end())
+          Ev.TryId = It->second;
+      } else if (auto *DRE = dyn_cast<DeclRefExpr>(Stripped)) {
+        Ev.BindVar = DRE->getDecl()->getNameAsString();
+      }
+    }
     B.Events.push_back(std::move(Ev));
     return;
   }
 }
 
-void Extraction::bindTry(const Expr *Value, const std::string &Var) {
+void Extraction::bindTry(const Expr *Value, const std::string &Var, Block &B) {
   auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(Value));
   if (!CE)
     return;
   auto It = TryIds.find(CE);
   if (It == TryIds.end())
     return;
-  auto Where = TryEvents.find(It->second);
-  if (Where == TryEvents.end())
+  // The write of Var was just recorded as a Kill: the binding rides on it,
+  // so that it takes effect after the old value's facts are forgotten.
+  if (B.Events.empty() || B.Events.back().Kind != EventKind::Kill)
     return;
-  Where->second.first->Events[Where->second.second].BindVar = Var;
+  B.Events.back().BindVar = Var;
+  B.Events.back().TryId = It->second;
 }
 
 ArgInfo Extraction::argInfo(const Expr *Arg) {
@@ -593,7 +619,6 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
     Ev.SuccessIsZero = P.Success == rules::SuccessValue::Zero;
     Ev.TryId = NextTryId++;
     TryIds[CE] = Ev.TryId;
-    TryEvents[Ev.TryId] = {&B, B.Events.size()};
     break;
   case PrimitiveOp::Wait:
     Ev.Kind = EventKind::Wait;
@@ -625,9 +650,14 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
   Event Ev;
   Ev.Kind = EventKind::Call;
   Ev.Loc = userLoc(CE->getBeginLoc(), SM);
+  // The result gets an id like a try-lock's, so that a test of it (or of
+  // the variable it is stored in) can pick the callee's matching outcome.
+  Ev.TryId = NextTryId++;
+  TryIds[CE] = Ev.TryId;
   if (Callee) {
     Ev.Name = Callee->getNameAsString();
     Ev.Callee = functionKey(Callee, SM);
+    Ev.Sleeps = Sleeping.contains(Ev.Name);
     if (const FunctionDecl *Def = Callee->getDefinition())
       OnCallee(Def);
   } else {
@@ -810,7 +840,7 @@ std::optional<FunctionFacts> FunctionExtractor::extract(const FunctionDecl *FD) 
   if (!FD->hasBody() || FD->isDependentContext())
     return std::nullopt;
   Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs, GuardedFields,
-               GuardedLeaves);
+               GuardedLeaves, Sleeping);
   return X.run();
 }
 

@@ -32,10 +32,11 @@ public:
                     const LockIdentity &Ids,
                     std::function<void(const clang::FunctionDecl *)> OnCallee,
                     std::vector<FptrFlow> &Fptrs,
-                    const llvm::StringSet<> &GuardedFields)
+                    const llvm::StringSet<> &GuardedFields,
+                    const llvm::StringSet<> &Sleeping)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids),
         OnCallee(std::move(OnCallee)), Fptrs(Fptrs),
-        GuardedFields(GuardedFields) {
+        GuardedFields(GuardedFields), Sleeping(Sleeping) {
     for (const auto &F : GuardedFields) {
       llvm::StringRef K = F.getKey();
       GuardedLeaves.insert(K.substr(K.rfind('.') + 1));
@@ -53,6 +54,8 @@ private:
   std::vector<FptrFlow> &Fptrs;
   /// Fields named by "guarded" rules: their accesses become events.
   const llvm::StringSet<> &GuardedFields;
+  /// Functions that may sleep in this TU: their calls are marked Sleeps.
+  const llvm::StringSet<> &Sleeping;
   llvm::StringSet<> GuardedLeaves;
 };
 

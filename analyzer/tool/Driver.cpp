@@ -2,6 +2,8 @@
 #include "tool/Driver.h"
 #include "frontend/Frontend.h"
 #include "tool/FactsCache.h"
+#include "checks/Checker.h"
+#include "graph/LockGraph.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
@@ -256,6 +258,15 @@ AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules) {
   Out.Result = analyzeProgram(*Out.Prog, Out.Rules);
   Out.Stats.Functions = Out.Result.Functions;
   return Out;
+}
+
+std::vector<Finding> findingsOf(const AnalysedProgram &A) {
+  LockGraph Graph(A.Result);
+  CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};
+  FindingCollector Collector;
+  for (const auto &C : createCheckers())
+    C->run(Ctx, Collector);
+  return std::move(Collector.Findings);
 }
 
 llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,

@@ -63,6 +63,9 @@ extractAll(const std::vector<clang::tooling::CompileCommand> &Commands,
 /// Merges TU facts and runs the engine.
 AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules);
 
+/// Runs every registered checker over an analysed program.
+std::vector<Finding> findingsOf(const AnalysedProgram &A);
+
 /// selectCommands + extractAll + analyseFacts.  Bad inputs (no database, a
 /// file not in it) are errors; a TU that fails to parse is not.
 llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,

@@ -51,6 +51,8 @@ FactsCache::FactsCache(std::string Dir, const rules::RuleSet &Rules)
   // Guarded fields decide which accesses become events.
   for (const rules::GuardedRule &G : Rules.Guarded)
     S += "guarded:" + G.Field + "\n";
+  for (const rules::SleepingRule &R : Rules.Sleeping)
+    S += "sleeping:" + R.Function + "@" + R.IfDefined + "\n";
   RulesKey = hex(llvm::xxh3_64bits(S));
 }
 
@@ -80,17 +82,22 @@ FactsCache::lookup(const clang::tooling::CompileCommand &Cmd) const {
   if (Dir.empty())
     return std::nullopt;
   std::string Base = Dir + "/" + keyOf(Cmd);
-  auto Inputs = llvm::MemoryBuffer::getFile(Base + ".inputs");
-  if (!Inputs)
+  auto Manifest = llvm::MemoryBuffer::getFile(Base + ".inputs");
+  if (!Manifest)
     return std::nullopt;
   llvm::SmallVector<llvm::StringRef, 0> Lines;
-  (*Inputs)->getBuffer().split(Lines, '\n', -1, false);
+  (*Manifest)->getBuffer().split(Lines, '\n', -1, false);
+  std::vector<std::pair<std::string, uint64_t>> Inputs;
   for (llvm::StringRef Line : Lines) {
     auto [Hash, Path] = Line.split(' ');
     auto Content = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
                                                /*RequiresNullTerminator=*/false);
-    if (!Content || hex(llvm::xxh3_64bits((*Content)->getBuffer())) != Hash)
+    if (!Content)
       return std::nullopt;
+    uint64_t H = llvm::xxh3_64bits((*Content)->getBuffer());
+    if (hex(H) != Hash)
+      return std::nullopt;
+    Inputs.emplace_back(Path.str(), H);
   }
   auto Facts = llvm::MemoryBuffer::getFile(Base + ".facts.json");
   if (!Facts)
@@ -100,6 +107,7 @@ FactsCache::lookup(const clang::tooling::CompileCommand &Cmd) const {
     llvm::consumeError(TU.takeError());
     return std::nullopt;
   }
+  TU->Inputs = std::move(Inputs);
   return std::move(*TU);
 }
 

@@ -16,6 +16,7 @@
 #include "tool/Driver.h"
 #include "tool/FactsCache.h"
 #include "tool/Query.h"
+#include "tool/Review.h"
 #include "lockwise/MmLocksImport.h"
 #include "engine/FactsIO.h"
 
@@ -54,21 +55,31 @@ cl::SubCommand MergeCmd("merge", "Analyse facts written by check --facts-out "
                                  "(sharded runs) as one program");
 
 cl::OptionCategory Category("lockwise options");
+cl::SubCommand ReviewCmd("review", "Report the findings a patch introduces");
+cl::opt<std::string> ReviewRoot("root", cl::desc("The source tree the patch applies to"),
+                                cl::value_desc("dir"), cl::sub(ReviewCmd),
+                                cl::cat(Category));
+cl::opt<std::string> PatchFile("patch",
+                               cl::desc("git format-patch output, a mailbox "
+                                        "series or a unified diff"),
+                               cl::value_desc("file"), cl::sub(ReviewCmd),
+                               cl::cat(Category));
+
 
 cl::opt<std::string> CompileDb("p", cl::desc("Compile database (file or directory)"),
                                cl::value_desc("path"), cl::sub(CheckCmd),
-                               cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
+                               cl::sub(GraphCmd), cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::list<std::string> RuleFiles("rules", cl::desc("Rule file (repeatable)"),
                                 cl::value_desc("file"), cl::sub(CheckCmd),
                                 cl::sub(GraphCmd), cl::sub(MergeCmd),
-                                cl::sub(QueryCmd), cl::cat(Category));
+                                cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<std::string> Format("format", cl::desc("Output format"),
                             cl::init(""), cl::sub(CheckCmd), cl::sub(GraphCmd),
-                            cl::sub(MergeCmd), cl::sub(QueryCmd), cl::cat(Category));
+                            cl::sub(MergeCmd), cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<std::string> OutputFile("o", cl::desc("Write the report to this file"),
                                 cl::value_desc("file"), cl::sub(CheckCmd),
                                 cl::sub(GraphCmd), cl::sub(MergeCmd),
-                                cl::cat(Category));
+                                cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<std::string> SourceRoot("source-root",
                                 cl::desc("Show paths under DIR relative to it "
                                          "(sarif, rdjson, github, mail, html)"),
@@ -78,9 +89,9 @@ cl::opt<std::string> CacheDir("cache-dir",
                               cl::desc("Per-TU facts cache (default "
                                        "~/.cache/lockwise/facts)"),
                               cl::value_desc("dir"), cl::sub(CheckCmd),
-                              cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
+                              cl::sub(GraphCmd), cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<bool> NoCache("no-cache", cl::desc("Parse every TU, ignore the cache"),
-                      cl::sub(CheckCmd), cl::sub(GraphCmd), cl::sub(QueryCmd), cl::cat(Category));
+                      cl::sub(CheckCmd), cl::sub(GraphCmd), cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<std::string> Shard("shard", cl::desc("Only TUs I of N, e.g. 2/8"),
                            cl::value_desc("I/N"), cl::sub(CheckCmd),
                            cl::cat(Category));
@@ -91,10 +102,10 @@ cl::opt<std::string> FactsOut("facts-out",
                               cl::cat(Category));
 cl::list<std::string> IncludeGlobs("include", cl::desc("Only TUs matching glob"),
                                    cl::value_desc("glob"), cl::sub(CheckCmd),
-                                   cl::sub(GraphCmd), cl::cat(Category));
+                                   cl::sub(GraphCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::list<std::string> ExcludeGlobs("exclude", cl::desc("Skip TUs matching glob"),
                                    cl::value_desc("glob"), cl::sub(CheckCmd),
-                                   cl::sub(GraphCmd), cl::cat(Category));
+                                   cl::sub(GraphCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::opt<bool> Progress("progress",
                        cl::desc("Progress line on stderr (default: when stderr "
                                 "is a terminal)"),
@@ -105,7 +116,7 @@ cl::list<std::string> FactDirs(cl::Positional, cl::desc("<facts dir>..."),
                                cl::sub(MergeCmd));
 cl::opt<unsigned> Jobs("jobs", cl::desc("Translation units parsed in parallel"),
                        cl::init(1), cl::sub(CheckCmd), cl::sub(GraphCmd),
-                       cl::sub(QueryCmd), cl::cat(Category));
+                       cl::sub(QueryCmd), cl::sub(ReviewCmd), cl::cat(Category));
 cl::alias JobsShort("j", cl::aliasopt(Jobs));
 cl::opt<bool> Verify("verify",
                      cl::desc("Check findings against expected-* comments in "
@@ -267,10 +278,8 @@ int runMerge() {
 
 int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
   LockGraph Graph(A.Result);
-  CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};
   FindingCollector Collector;
-  for (const auto &C : createCheckers())
-    C->run(Ctx, Collector);
+  Collector.Findings = findingsOf(A);
 
   if (Verify) {
     VerifyResult V = verifyFindings(Collector.Findings,
@@ -327,6 +336,56 @@ int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   else
     Graph.writeJson(*OS);
   return A->Stats.Failed ? TUFailed : NoFindings;
+}
+
+int runReviewCmd(int Argc, const char **Argv) {
+  std::string Fmt = Format.empty() ? "mail" : Format.getValue();
+  if (auto W = createWriter(Fmt); !W)
+    return fail(toString(W.takeError()));
+  if (ReviewRoot.empty() || PatchFile.empty() || CompileDb.empty())
+    return fail("review needs --root DIR, -p COMPILE_DB and --patch FILE");
+  auto Patch = MemoryBuffer::getFile(PatchFile);
+  if (!Patch)
+    return fail("cannot read '" + PatchFile + "': " + Patch.getError().message());
+  auto Inputs = driverInputs(nullptr);
+  if (!Inputs)
+    return fail(toString(Inputs.takeError()));
+  std::vector<std::string> Warnings;
+  SmallString<256> Root(ReviewRoot);
+  sys::fs::make_absolute(Root);
+  auto R = reviewPatch(*Inputs, std::string(Root), (*Patch)->getBuffer(), Warnings);
+  for (const std::string &W : Warnings)
+    errs() << W << "\n";
+  if (!R)
+    return fail(toString(R.takeError()));
+  for (const std::string &E : R->TUErrors)
+    errs() << E << "\n";
+  ReportInput Report;
+  Report.Findings = std::move(R->New);
+  Report.Stats = R->Stats;
+  Report.ToolVersion = LOCKWISE_VERSION;
+  Report.SourceRoot = std::string(Root);
+  for (const auto &C : createCheckers())
+    Report.Rules.push_back({C->id(), C->summary(), C->summary(),
+                            "docs/checks/" + std::string(C->id()) + ".md"});
+  Report.Review = std::move(R->Context);
+  std::string Repro = "lockwise";
+  for (int I = 1; I < Argc; ++I)
+    Repro += " " + std::string(Argv[I]);
+  Report.Review->Reproduce = Repro;
+  std::error_code EC;
+  auto OS = openOutput(EC);
+  if (EC)
+    return fail("cannot write '" + OutputFile + "': " + EC.message());
+  if (Error E = writeReport(Fmt, Report, *OS))
+    return fail(toString(std::move(E)));
+  errs() << "lockwise: " << R->Reparsed << " translation unit"
+         << (R->Reparsed == 1 ? "" : "s") << " re-parsed with the patch, "
+         << Report.Findings.size() << " new finding"
+         << (Report.Findings.size() == 1 ? "" : "s") << "\n";
+  if (R->Stats.Failed)
+    return TUFailed;
+  return Report.Findings.empty() ? NoFindings : Findings;
 }
 
 int runRulesCmd() {
@@ -393,6 +452,8 @@ int main(int Argc, const char **Argv) {
     return runMerge();
   if (RulesCmd)
     return runRulesCmd();
+  if (ReviewCmd)
+    return runReviewCmd(Argc, Argv);
   if (QueryCmd)
     return runQueryCmd(std::move(FixedDb));
   errs() << "lockwise: give a subcommand (check, graph); see lockwise --help\n";

@@ -154,7 +154,7 @@ bool Reader::read(const json &Doc) {
   checkKeys(Doc, "",
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "forbidden_while_held",
-             "held_continuously", "sleeping"},
+             "held_continuously", "sleeping", "sleeping_if_defined"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -170,7 +170,15 @@ bool Reader::read(const json &Doc) {
   Section("requires", &Reader::readRequires);
   Section("forbidden_while_held", &Reader::readForbidden);
   Section("held_continuously", &Reader::readHeldContinuously);
+  size_t FirstSleeping = Into.Sleeping.size();
   Section("sleeping", &Reader::readSleeping);
+  if (auto It = Doc.find("sleeping_if_defined"); It != Doc.end()) {
+    if (!It->is_string())
+      error("/sleeping_if_defined", "'sleeping_if_defined' must be a macro name");
+    else
+      for (size_t I = FirstSleeping; I < Into.Sleeping.size(); ++I)
+        Into.Sleeping[I].IfDefined = It->get<std::string>();
+  }
   return !Failed;
 }
 

@@ -286,7 +286,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{
                 "$schema", "description", "aliases", "primitives", "lock_types",
                 "hierarchies", "guarded", "requires", "forbidden_while_held",
-                "held_continuously", "sleeping"}));
+                "held_continuously", "sleeping", "sleeping_if_defined"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),

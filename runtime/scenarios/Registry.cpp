@@ -83,12 +83,10 @@ unsigned long pthreadOps(unsigned Iterations) {
 } // namespace
 
 const std::vector<Bench> &benches() {
-  static const std::vector<Bench> All = {{"pthread", pthreadOps},
-                                         {"lockops", lockOps},
-                                         {"xenbus", xenbus_bench},
-                                         {"mtwatch", mtwatch_bench},
-                                         {"pod", pod_bench},
-                                         {"libxl", libxl_bench}};
+  static const std::vector<Bench> All = {
+      {"pthread", pthreadOps},  {"lockops", lockOps},
+      {"xenbus", xenbus_bench}, {"mtwatch", mtwatch_bench},
+      {"pod", pod_bench},       {"libxl", libxl_bench}};
   return All;
 }
 

@@ -62,6 +62,11 @@ bool wait(Task &T, const events::WaitOp &W);
 namespace lockwise::rt::stall {
 /// Tracks what the task blocks or sleeps on.
 void wait(Task &T, const events::WaitOp &W);
+/// The waiting task's whole stack, for a wait that lasts (see longWaitMs).
+void captureWaitStack(Task &T);
+/// How long a wait may last before the waiting thread unwinds its stack
+/// for a possible stall report (real time; well under the threshold).
+int64_t longWaitMs();
 } // namespace lockwise::rt::stall
 
 namespace lockwise::rt::events {
@@ -101,6 +106,11 @@ inline bool onWait(Task &T, const WaitOp &W) {
   stall::wait(T, W);
   return wakeup::wait(T, W);
 }
+/// Called by a thread whose wait (begun with onWait) has lasted
+/// longWaitMs(): the stall detector takes its stack now.
+inline void onLongWait(Task &T) { stall::captureWaitStack(T); }
+/// Milliseconds after which a wait is long; -1: never.
+inline int64_t longWaitMs() { return stall::longWaitMs(); }
 // The last waker is kept in the queue itself (waker, waker_ip), for the
 // lost-wake-up report; nothing else needs wake-ups yet.
 inline void onWake(Task &, wait_queue_head *, const void *) {}
@@ -111,6 +121,8 @@ inline void onAfterLock(Task &, const LockOp &) {}
 inline bool onBeforeUnlock(Task &, const LockOp &) { return true; }
 inline void onDestroy(lw_lock *) {}
 inline bool onWait(Task &, const WaitOp &) { return true; }
+inline void onLongWait(Task &) {}
+inline int64_t longWaitMs() { return -1; }
 inline void onWake(Task &, wait_queue_head *, const void *) {}
 #endif
 

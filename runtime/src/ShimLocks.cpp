@@ -10,6 +10,8 @@
 #include "Sched.h"
 #include "Tsan.h"
 
+#include <time.h>
+
 namespace lockwise::rt {
 namespace {
 
@@ -70,8 +72,22 @@ unsigned tsanFlags(const LockOp &Op) {
   return true;
 }
 
+/// An absolute CLOCK_REALTIME time Ms from now, for the timed pthread
+/// lock calls.
+const timespec *after(int64_t Ms, timespec &Abs) {
+  clock_gettime(CLOCK_REALTIME, &Abs);
+  Abs.tv_sec += Ms / 1000;
+  Abs.tv_nsec += (Ms % 1000) * 1000000;
+  if (Abs.tv_nsec >= 1000000000) {
+    Abs.tv_sec += 1;
+    Abs.tv_nsec -= 1000000000;
+  }
+  return &Abs;
+}
+
 /// L is taken by someone else: wait for it (the scheduler's way when
-/// exploring).  Called between TSan's pre- and post-lock annotations.
+/// exploring; in real time a wait that lasts gets its stack taken).
+/// Called between TSan's pre- and post-lock annotations.
 template <typename TryFnT, typename BlockFnT>
 [[gnu::noinline]] void contend(Task &T, const LockOp &Op, TryFnT TryFn,
                                BlockFnT BlockFn) {
@@ -82,15 +98,19 @@ template <typename TryFnT, typename BlockFnT>
     do
       sched::blockOnLock(T, L);
     while (!TryFn());
-  } else {
-    BlockFn();
+  } else if (int64_t Long = events::longWaitMs(); Long < 0) {
+    BlockFn(nullptr);
+  } else if (timespec Abs; !BlockFn(after(Long, Abs))) {
+    events::onLongWait(T);
+    BlockFn(nullptr);
   }
   events::onWait(T, {WaitPhase::End, WaitKind::Lock, L, nullptr, nullptr,
                      Op.Site, false});
 }
 
 /// Takes L for the calling task.  TryFn attempts the pthread operation,
-/// BlockFn waits for it.  Returns whether L was taken (always, unless Op.Try).
+/// BlockFn(Abs) waits for it, until the time Abs unless that is null, and
+/// says whether it got L.  Returns whether L was taken (always, unless Op.Try).
 /// The uncontended path is inline: a few loads, the pthread call, the
 /// bookkeeping; re-entry and contention are out of line.
 template <typename TryFnT, typename BlockFnT>
@@ -170,12 +190,22 @@ LockOp op(lw_lock *L, const void *Site, bool Shared = false, bool Try = false,
 bool tryMutex(pthread_mutex_t *M) { return pthread_mutex_trylock(M) == 0; }
 bool tryRead(pthread_rwlock_t *R) { return pthread_rwlock_tryrdlock(R) == 0; }
 bool tryWrite(pthread_rwlock_t *R) { return pthread_rwlock_trywrlock(R) == 0; }
+bool blockMutex(pthread_mutex_t *M, const timespec *Abs) {
+  return (Abs ? pthread_mutex_timedlock(M, Abs) : pthread_mutex_lock(M)) == 0;
+}
+bool blockRw(pthread_rwlock_t *R, bool Shared, const timespec *Abs) {
+  if (Shared)
+    return (Abs ? pthread_rwlock_timedrdlock(R, Abs)
+                : pthread_rwlock_rdlock(R)) == 0;
+  return (Abs ? pthread_rwlock_timedwrlock(R, Abs)
+              : pthread_rwlock_wrlock(R)) == 0;
+}
 
 bool lockSpin(spinlock_t *L, const void *Site, bool Try, bool Recursive) {
   return acquire(
       op(&L->lw, Site, false, Try, Recursive),
       [L] { return tryMutex(&L->impl); },
-      [L] { pthread_mutex_lock(&L->impl); });
+      [L](const timespec *Abs) { return blockMutex(&L->impl, Abs); });
 }
 
 void unlockSpin(spinlock_t *L, const void *Site) {
@@ -187,11 +217,8 @@ bool lockRw(pthread_rwlock_t *Impl, lw_lock *L, const void *Site, bool Shared,
   return acquire(
       op(L, Site, Shared, Try),
       [Impl, Shared] { return Shared ? tryRead(Impl) : tryWrite(Impl); },
-      [Impl, Shared] {
-        if (Shared)
-          pthread_rwlock_rdlock(Impl);
-        else
-          pthread_rwlock_wrlock(Impl);
+      [Impl, Shared](const timespec *Abs) {
+        return blockRw(Impl, Shared, Abs);
       });
 }
 
@@ -203,7 +230,7 @@ void unlockRw(pthread_rwlock_t *Impl, lw_lock *L, const void *Site,
 bool lockMutex(struct mutex *L, const void *Site, bool Try) {
   return acquire(
       op(&L->lw, Site, false, Try), [L] { return tryMutex(&L->impl); },
-      [L] { pthread_mutex_lock(&L->impl); });
+      [L](const timespec *Abs) { return blockMutex(&L->impl, Abs); });
 }
 
 } // namespace
@@ -297,8 +324,9 @@ void _mm_lock(mm_lock_t *L, const char *Func, int Level, int Rec) {
   LockOp Op = op(&L->lock.lw, SITE, false, false, Rec != 0);
   Op.Level = Level;
   int Before = T.MmLevel;
-  acquire(Op, [L] { return tryMutex(&L->lock.impl); },
-          [L] { pthread_mutex_lock(&L->lock.impl); });
+  acquire(
+      Op, [L] { return tryMutex(&L->lock.impl); },
+      [L](const timespec *Abs) { return blockMutex(&L->lock.impl, Abs); });
   if (L->lock.lw.depth == 1) {
     L->locker_function = Func;
     L->unlock_level = Before;

@@ -23,6 +23,7 @@ using events::WaitOp;
 using events::WaitPhase;
 
 constexpr int SleepBegun = 1;
+constexpr int StackTaken = 2; ///< the stall detector has the whole stack
 
 /// How often a sleeper re-checks its condition by itself (real time).
 int64_t pollMs() {
@@ -57,6 +58,7 @@ WakeReason sleepReal(Task &T, lw_waiter *W) {
   wait_queue_head_t *Q = W->q;
   int64_t Poll = pollMs();
   int64_t PollAt = Poll < 0 ? -1 : nowMs() + Poll;
+  int64_t CaptureAt = (W->flags & StackTaken) ? -1 : T.LongWaitAt;
   pthread_mutex_lock(&Q->impl);
   T.SleepingOn.store(Q);
   WakeReason Why = WakeReason::None;
@@ -68,10 +70,20 @@ WakeReason sleepReal(Task &T, lw_waiter *W) {
       Why = WakeReason::Timeout;
     else if (PollAt >= 0 && Now >= PollAt)
       Why = WakeReason::Poll;
-    else {
+    else if (CaptureAt >= 0 && Now >= CaptureAt) {
+      // A long sleep: the stall detector takes the stack (a wake-up that
+      // comes meanwhile shows in Q->seq).
+      pthread_mutex_unlock(&Q->impl);
+      events::onLongWait(T);
+      W->flags |= StackTaken;
+      CaptureAt = -1;
+      pthread_mutex_lock(&Q->impl);
+    } else {
       int64_t Until = PollAt;
       if (W->deadline >= 0 && (Until < 0 || W->deadline < Until))
         Until = W->deadline;
+      if (CaptureAt >= 0 && (Until < 0 || CaptureAt < Until))
+        Until = CaptureAt;
       if (Until < 0) {
         pthread_cond_wait(&Q->cond, &Q->impl);
         continue;
@@ -117,6 +129,8 @@ void sleepBegins(Task &T, lw_waiter *W) {
     return;
   W->flags |= SleepBegun;
   events::onWait(T, queueOp(WaitPhase::Begin, W));
+  int64_t Long = events::longWaitMs();
+  T.LongWaitAt = Long < 0 || sched::active() ? -1 : nowMs() + Long;
 }
 
 void wakeQueue(wait_queue_head_t *Q, const void *Site, bool Point) {
@@ -133,6 +147,12 @@ void wakeQueue(wait_queue_head_t *Q, const void *Site, bool Point) {
     sched::point(T);
 }
 
+void napMs(int64_t Ms) {
+  timespec D{time_t(Ms / 1000), long((Ms % 1000) * 1000000)};
+  while (nanosleep(&D, &D) != 0) {
+  }
+}
+
 void sleepFor(Task &T, int64_t Ms, const void *Site) {
   WaitOp Op;
   Op.Kind = WaitKind::Sleep;
@@ -143,9 +163,15 @@ void sleepFor(Task &T, int64_t Ms, const void *Site) {
     while (nowMs() < Until)
       sched::sleep(T, nullptr, Until, false);
   } else {
-    timespec D{time_t(Ms / 1000), long((Ms % 1000) * 1000000)};
-    while (nanosleep(&D, &D) != 0) {
+    // A sleep holding locks may become a stall: its stack is taken once it
+    // has lasted (only then: unwinding is dear).
+    int64_t Long = events::longWaitMs();
+    if (Long >= 0 && Ms > Long && T.Depth > 0) {
+      napMs(Long);
+      events::onLongWait(T);
+      Ms -= Long;
     }
+    napMs(Ms);
   }
   Op.Phase = WaitPhase::End;
   events::onWait(T, Op);

@@ -172,7 +172,11 @@ void wait(Task &T, const events::WaitOp &W) {
   Stack Where;
   int64_t Now = 0;
   if (W.Phase == WaitPhase::Begin) {
-    Where = captureStack(W.Site);
+    // Unwinding costs tens of microseconds, more than most waits last: in
+    // real time the waiting thread keeps its call site now and unwinds
+    // only if the wait goes on (captureWaitStack).  When exploring, time
+    // is virtual and the stack is taken at once.
+    Where = sched::active() ? captureStack(W.Site) : siteStack(W.Site);
     // Before StateMu: the exploring clock takes the scheduler's mutex, and
     // the scheduler takes StateMu under it (nextDeadline).
     Now = nowMs();
@@ -189,7 +193,26 @@ void wait(Task &T, const events::WaitOp &W) {
   T.WaitLock = W.Lock;
   T.WaitSince = Now;
   T.WaitStack = Where;
+  T.WaitSite = W.Site;
   T.StallReported = false;
+}
+
+void captureWaitStack(Task &T) {
+  const void *Site;
+  {
+    std::lock_guard<std::mutex> G(T.StateMu);
+    if (T.Doing == Activity::Running || T.Doing == Activity::Finished)
+      return;
+    Site = T.WaitSite;
+  }
+  Stack Where = captureStack(Site);
+  std::lock_guard<std::mutex> G(T.StateMu);
+  T.WaitStack = Where;
+}
+
+int64_t longWaitMs() {
+  int64_t Half = config().StallMs / 2;
+  return Half < 20 ? Half : 20;
 }
 
 int64_t nextDeadline() {

@@ -46,7 +46,8 @@ struct Task {
   // Owned by the thread itself while it runs.
   HeldLock Held[MaxHeld];
   unsigned Depth = 0;
-  int MmLevel = 0; ///< Xen's per-CPU mm_lock_level
+  int MmLevel = 0;         ///< Xen's per-CPU mm_lock_level
+  int64_t LongWaitAt = -1; ///< when the current sleep becomes long (real time)
 
   // What the task waits for; written by the task under StateMu, read by
   // the stall watchdog under StateMu.  Held[] is stable while not Running.
@@ -54,8 +55,9 @@ struct Task {
   Activity Doing = Activity::Running;
   const void *WaitObject = nullptr; ///< lw_lock* or wait_queue_head*
   lw_lock *WaitLock = nullptr;
-  int64_t WaitSince = 0;            ///< runtime clock, ms
-  Stack WaitStack;
+  int64_t WaitSince = 0;          ///< runtime clock, ms
+  Stack WaitStack;                ///< the call site, or the whole stack
+  const void *WaitSite = nullptr; ///< return address of the waiting call
   bool StallReported = false;
 
   // kthread.

@@ -20,8 +20,8 @@ constexpr unsigned FixedRuns = 25;
 
 std::string run(const std::string &Args, int &Exit,
                 const std::string &Env = "") {
-  std::string Cmd = Env + std::string(LOCKWISE_SCENARIO_BIN) + " " + Args +
-                    " 2>/dev/null";
+  std::string Cmd =
+      Env + std::string(LOCKWISE_SCENARIO_BIN) + " " + Args + " 2>/dev/null";
   FILE *P = popen(Cmd.c_str(), "r");
   std::string Out;
   char Buf[512];
@@ -78,10 +78,9 @@ TEST_P(ScenarioTest, BuggyVariantYieldsItsCheck) {
 #ifdef LOCKWISE_TSAN
   Env = "TSAN_OPTIONS=exitcode=0 ";
 #endif
-  std::string Out =
-      run(S.Name + " --variant buggy --budget " + std::to_string(BuggyBudget) +
-              " --report " + Report,
-          Exit, Env);
+  std::string Out = run(S.Name + " --variant buggy --budget " +
+                            std::to_string(BuggyBudget) + " --report " + Report,
+                        Exit, Env);
   ASSERT_EQ(Exit, 1) << Out;
   bool Found = false;
   nlohmann::json J = readReport(Report);

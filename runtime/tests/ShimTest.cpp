@@ -87,6 +87,41 @@ TEST(Shim, DoubleLockIsReportedAndSurvived) {
   EXPECT_EQ(R.checks(), std::vector<std::string>{"double-lock"});
 }
 
+// Releasing a lock that is not the innermost one leaves the held set
+// right: only the locks still held order the next acquisition.
+TEST(Shim, OutOfOrderReleaseKeepsTheHeldSet) {
+  auto R = runChild({}, [] {
+    mutex_lock(&TestA);
+    mutex_lock(&TestB);
+    mutex_unlock(&TestA);
+    spin_lock(&TestSpin);
+    spin_unlock(&TestSpin);
+    mutex_unlock(&TestB);
+    // A known edge is taken again: no new finding, no new edge.
+    mutex_lock(&TestA);
+    mutex_lock(&TestB);
+    mutex_unlock(&TestB);
+    mutex_unlock(&TestA);
+  });
+  EXPECT_TRUE(R.checks().empty());
+  EXPECT_TRUE(hasEdge(R.Report, "test_a", "test_b"));
+  EXPECT_TRUE(hasEdge(R.Report, "test_b", "test_spin"));
+  EXPECT_FALSE(hasEdge(R.Report, "test_a", "test_spin"));
+  EXPECT_EQ(R.Report["observed_edges"].size(), 2u);
+}
+
+TEST(Shim, TrylockByTheHolderFails) {
+  auto R = runChild({}, [] {
+    mutex_lock(&TestA);
+    bool Got = mutex_trylock(&TestA);
+    mutex_unlock(&TestA);
+    if (Got)
+      std::exit(3);
+  });
+  EXPECT_EQ(R.Exit, 0);
+  EXPECT_TRUE(R.checks().empty());
+}
+
 TEST(Shim, DoubleUnlockIsReported) {
   auto R = runChild({}, [] {
     spin_lock(&TestSpin);
@@ -233,6 +268,14 @@ TEST(Shim, StallOfABlockedTaskAndOfASleepingHolder) {
   }
   EXPECT_TRUE(Blocked);
   EXPECT_TRUE(Sleeping);
+  // Real time: a wait's stack is taken once the wait has lasted, and it is
+  // the whole stack, not only the waiting call.
+  for (const json &F : R.Report["findings"]) {
+    bool Deeper = false;
+    for (const json &T : F["trace"])
+      Deeper |= T.value("message", "").rfind("#1 ", 0) == 0;
+    EXPECT_TRUE(Deeper) << F.dump();
+  }
 }
 
 TEST(Shim, ShortWaitsAreNoStall) {

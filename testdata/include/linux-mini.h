@@ -4,6 +4,11 @@
 #ifndef LINUX_MINI_H
 #define LINUX_MINI_H
 
+/* The kernel build passes -D__KERNEL__; the sleeping catalog needs it. */
+#ifndef __KERNEL__
+#define __KERNEL__ 1
+#endif
+
 typedef struct raw_spinlock { int raw_lock; } raw_spinlock_t;
 typedef struct spinlock { struct raw_spinlock rlock; } spinlock_t;
 struct mutex { long owner; };

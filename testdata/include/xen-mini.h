@@ -5,6 +5,7 @@
 #ifndef XEN_MINI_H
 #define XEN_MINI_H
 
+#define NULL ((void *)0)
 typedef struct { int tickets; int recurse_cnt; } spinlock_t;
 typedef struct { int cnts; } rwlock_t;
 

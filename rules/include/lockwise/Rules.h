@@ -103,6 +103,9 @@ struct SleepingRule {
   /// Optional: index of a GFP-flags argument; the call sleeps only when the
   /// flags allow direct reclaim.
   std::optional<unsigned> GfpArg;
+  /// Applies only to translation units that define this macro (the Linux
+  /// catalog's list is Linux's: Xen has its own vmalloc that does not sleep).
+  std::string IfDefined;
   SourcePos Pos;
 };
 
