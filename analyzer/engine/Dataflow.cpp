@@ -240,12 +240,14 @@ bool intersectInto(PathState &A, const PathState &B) {
 
 Chain extend(const Chain &Prefix, const Chain &Suffix) {
   Chain Out = Prefix;
-  for (const WitnessStep &S : Suffix) {
-    if (Out.size() >= MaxChainLength)
-      break;
-    Out.push_back(S);
-  }
-  return Out;
+  Out.insert(Out.end(), Suffix.begin(), Suffix.end());
+  if (Out.size() <= MaxChainLength)
+    return Out;
+  // Keep both ends: where the chain starts, and the acquisition (or the
+  // need) it leads to, which is the part a reviewer acts on.
+  Chain Cut(Out.begin(), Out.begin() + 2);
+  Cut.insert(Cut.end(), Out.end() - (MaxChainLength - 2), Out.end());
+  return Cut;
 }
 
 bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
@@ -306,6 +308,7 @@ struct FunctionObs {
   std::map<std::string, HeldAcrossObs> HeldAcross;
   std::map<std::string, BrokenHoldObs> BrokenHolds;
   std::map<std::string, LostWakeupObs> LostWakeups;
+  std::map<std::string, NeedObs> Needs;
   std::map<std::string, HeldAtCall> Calls;
   bool Incomplete = false;
 };
@@ -391,6 +394,9 @@ private:
   /// Locks this function asserts or is declared to need on entry: its own
   /// accesses to data they guard are covered by that requirement.
   std::set<std::string> EntryRequired;
+  /// Locks this function acquires itself: it is responsible for holding
+  /// them where its callees and its own accesses need them.
+  std::set<std::string> TakenHere;
   /// Queues this function itself waits on: the consumer changing its own
   /// condition need not wake itself.
   std::set<std::string> WaitsOn;
@@ -690,8 +696,15 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc);
     for (const SummaryNeed &N : Sum.Needs) {
       std::string L = substitute(N.Lock, E.Args);
-      if (L.empty() || S.findHeld(L))
+      if (L.empty() || S.findHeld(L) || EntryRequired.count(L))
         continue;
+      if (TakenHere.count(L)) {
+        std::string K = L + ">" + N.Subject + "@" + locKey(E.Loc);
+        if (!Obs.Needs.count(K))
+          Obs.Needs[K] = NeedObs{N.K, L, N.Subject, F.Name, E.Loc,
+                                 extend({Step}, N.Path), N.IsWrite};
+        continue;
+      }
       addNeed(N.K, L, N.Subject, N.IsWrite, extend({Step}, N.Path));
     }
     for (const SummaryCall &C : Sum.Calls)
@@ -755,6 +768,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const HeldOnReturn &A : O.Acquired) {
       std::string L = substitute(A.Lock, E.Args);
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
+      if (!L.empty())
+        TakenHere.insert(L); // through an acquiring wrapper (pod_lock())
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
               extend({CallStep}, A.Witness), E.Loc, Managed, A.Atomic);
       if (HeldLock *H = N.findHeld(L)) {
@@ -851,9 +866,16 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     if (It == Rules.Guarded.end() || S.findHeld(It->second) ||
         EntryRequired.count(It->second))
       return;
-    addNeed(NeedObs::GuardedAccess, It->second, E.Name, E.IsWrite,
-            {step(E.Loc, std::string(E.IsWrite ? "writes" : "reads") + " '" +
-                             E.Name + "' in " + F.Name)});
+    Chain Path{step(E.Loc, std::string(E.IsWrite ? "writes" : "reads") + " '" +
+                               E.Name + "' in " + F.Name)};
+    if (TakenHere.count(It->second)) {
+      std::string K = It->second + ">" + E.Name + "@" + locKey(E.Loc);
+      if (!Obs.Needs.count(K))
+        Obs.Needs[K] = NeedObs{NeedObs::GuardedAccess, It->second, E.Name,
+                               F.Name, E.Loc, Path, E.IsWrite};
+      return;
+    }
+    addNeed(NeedObs::GuardedAccess, It->second, E.Name, E.IsWrite, Path);
     return;
   }
   case EventKind::Kill:
@@ -1006,7 +1028,6 @@ void FunctionAnalysis::entryNeeds() {
   // Assertions (ASSERT(p2m_locked_by_me(p)), lockdep_assert_held()) state
   // what callers must hold; they often sit in blocks a release build
   // prunes, so they are read from every block, not from the dataflow.
-  std::set<std::string> TakenHere;
   for (const Block &B : F.Blocks)
     for (const Event &E : B.Events)
       if (E.Kind == EventKind::Acquire || E.Kind == EventKind::TryAcquire)
@@ -1511,6 +1532,8 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
         R.HeldAcross.push_back(X);
       for (auto &[K, X] : O.BrokenHolds)
         R.BrokenHolds.push_back(X);
+      for (auto &[K, X] : O.Needs)
+        R.Needs.push_back(X);
       for (auto &[K, X] : O.LostWakeups) {
         // One report per write that was not followed by a wake-up, however
         // many functions up the call graph it reaches unwoken.

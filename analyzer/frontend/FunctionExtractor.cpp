@@ -17,6 +17,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,7 +41,15 @@ SrcLoc userLoc(SourceLocation L, const SourceManager &SM) {
   PresumedLoc P = SM.getPresumedLoc(E, /*UseLineDirectives=*/false);
   if (P.isInvalid())
     return Out;
-  Out.File = cleanPath(P.getFilename());
+  // Absolute, so that findings from TUs built in different directories
+  // (and a patch's paths under the source root) name a file one way.
+  llvm::SmallString<256> Path(P.getFilename());
+  if (!llvm::sys::path::is_absolute(Path))
+    if (auto CWD = SM.getFileManager()
+                       .getVirtualFileSystem()
+                       .getCurrentWorkingDirectory())
+      llvm::sys::fs::make_absolute(*CWD, Path);
+  Out.File = cleanPath(Path);
   Out.Line = P.getLine();
   Out.Column = P.getColumn();
   return Out;
