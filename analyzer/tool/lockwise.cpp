@@ -17,6 +17,7 @@
 #include "tool/FactsCache.h"
 #include "tool/Query.h"
 #include "tool/Review.h"
+#include "tool/Suppressions.h"
 #include "lockwise/MmLocksImport.h"
 #include "engine/FactsIO.h"
 
@@ -85,6 +86,16 @@ cl::opt<std::string> SourceRoot("source-root",
                                          "(sarif, rdjson, github, mail, html)"),
                                 cl::value_desc("dir"), cl::sub(CheckCmd),
                                 cl::sub(MergeCmd), cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline",
+                                  cl::desc("Ignore findings listed in this "
+                                           "baseline (counted as suppressed)"),
+                                  cl::value_desc("file"), cl::sub(CheckCmd),
+                                  cl::sub(MergeCmd), cl::cat(Category));
+cl::opt<std::string> WriteBaseline("write-baseline",
+                                   cl::desc("Write the findings' fingerprints "
+                                            "as a baseline file"),
+                                   cl::value_desc("file"), cl::sub(CheckCmd),
+                                   cl::sub(MergeCmd), cl::cat(Category));
 cl::opt<std::string> CacheDir("cache-dir",
                               cl::desc("Per-TU facts cache (default "
                                        "~/.cache/lockwise/facts)"),
@@ -290,6 +301,18 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
     }
     return A.Stats.Failed ? TUFailed : NoFindings;
   }
+
+  if (!WriteBaseline.empty())
+    if (Error E = writeBaseline(Collector.Findings, WriteBaseline))
+      return fail(toString(std::move(E)));
+  std::set<std::string> Baseline;
+  if (!BaselineFile.empty()) {
+    auto B = readBaseline(BaselineFile);
+    if (!B)
+      return fail(toString(B.takeError()));
+    Baseline = std::move(*B);
+  }
+  A.Stats.Suppressed = suppress(Collector.Findings, Baseline, *A.Prog);
 
   ReportInput Report;
   Report.Findings = std::move(Collector.Findings);
