@@ -384,8 +384,16 @@ private:
   // lost-wakeup).
   void sleepAt(PathState &S, const std::string &What, const Chain &Path,
                const SrcLoc &Loc);
+  /// A call by name: forbidden_while_held and the "to" side of
+  /// held_continuously.  Through a callee's summary (Direct false) the
+  /// order of its calls is unknown, so held_continuously is left to the
+  /// callee, and locks the callee releases first (NotHeld) do not count.
   void callNamed(PathState &S, const std::string &Callee, const Chain &Path,
-                 const SrcLoc &Loc);
+                 const SrcLoc &Loc, bool Direct = true,
+                 const std::set<std::string> *NotHeld = nullptr);
+  /// The "from" side of held_continuously, after the call returned (the
+  /// "from" function may take the lock itself, as xs_suspend() does).
+  void armFrom(PathState &S, const std::string &Callee, const SrcLoc &Loc);
   void addNeed(NeedObs::Kind K, const std::string &Lock,
                const std::string &Subject, bool IsWrite, const Chain &Path);
   void entryNeeds();
@@ -707,10 +715,21 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       }
       addNeed(N.K, L, N.Subject, N.IsWrite, extend({Step}, N.Path));
     }
+    std::set<std::string> ReleasedInside;
+    for (const Outcome &O : Sum.Outcomes)
+      for (const std::string &R : O.Released)
+        ReleasedInside.insert(substitute(R, E.Args));
     for (const SummaryCall &C : Sum.Calls)
-      callNamed(S, C.Callee, extend({Step}, C.Path), E.Loc);
+      callNamed(S, C.Callee, extend({Step}, C.Path), E.Loc, /*Direct=*/false,
+                &ReleasedInside);
     for (const std::string &Q : Sum.Wakes)
       wake(S, Q);
+    // Calling something that waits on Q: we are Q's consumer, and what we
+    // wrote before is what we are about to wait for.
+    for (const std::string &Q : Sum.Waits) {
+      WaitsOn.insert(Q);
+      std::erase_if(S.Dirty, [&](const DirtyMark &D) { return D.Queue == Q; });
+    }
     for (const SummaryDirty &D : Sum.Dirty)
       writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path), 0);
     for (const Outcome &O : Sum.Outcomes)
@@ -849,6 +868,11 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
       callNamed(S, E.Name, {step(E.Loc, F.Name + " calls " + E.Name)}, E.Loc);
     }
     applyCall(E, S, Forked);
+    if (!E.Callee.empty()) {
+      armFrom(S, E.Name, E.Loc);
+      for (PathState &X : Forked)
+        armFrom(X, E.Name, E.Loc);
+    }
     return;
   }
   case EventKind::Wait: {
@@ -953,12 +977,14 @@ void FunctionAnalysis::sleepAt(PathState &S, const std::string &What,
 }
 
 void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
-                                 const Chain &Path, const SrcLoc &Loc) {
+                                 const Chain &Path, const SrcLoc &Loc,
+                                 bool Direct,
+                                 const std::set<std::string> *NotHeld) {
   if (Callee.empty() || !Rules.interestingCall(Callee))
     return;
   for (const RuleIndex::Forbidden &R : Rules.ForbiddenWhileHeld) {
     const HeldLock *H = S.findHeld(R.Lock);
-    if (!H)
+    if (!H || (NotHeld && NotHeld->count(R.Lock)))
       continue;
     for (const llvm::GlobPattern &G : R.Calls) {
       if (!G.match(Callee))
@@ -970,9 +996,8 @@ void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
       break;
     }
   }
-  // held_continuously: check the "to" calls against what is armed, then arm
-  // the "from" calls.
-  for (auto It = S.Armed.begin(); It != S.Armed.end();) {
+  // held_continuously: check the "to" calls against what is armed.
+  for (auto It = S.Armed.begin(); Direct && It != S.Armed.end();) {
     const RuleIndex::Continuous &R = Rules.Continuously[It->Rule];
     if (R.To != Callee) {
       ++It;
@@ -987,6 +1012,18 @@ void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
     }
     It = S.Armed.erase(It);
   }
+  SummaryCall C{Callee, Path};
+  auto Old = std::find(Out.Calls.begin(), Out.Calls.end(), C);
+  if (Old == Out.Calls.end()) {
+    if (Out.Calls.size() < MaxSummaryCalls)
+      Out.Calls.push_back(std::move(C));
+  } else if (Path.size() < Old->Path.size()) {
+    *Old = std::move(C);
+  }
+}
+
+void FunctionAnalysis::armFrom(PathState &S, const std::string &Callee,
+                               const SrcLoc &Loc) {
   for (size_t I = 0; I < Rules.Continuously.size(); ++I) {
     const RuleIndex::Continuous &R = Rules.Continuously[I];
     if (R.From != Callee)
@@ -1000,14 +1037,6 @@ void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
     }
     std::erase_if(S.Armed, [&](const ArmedMark &X) { return X.Rule == I; });
     S.Armed.push_back(A);
-  }
-  SummaryCall C{Callee, Path};
-  auto Old = std::find(Out.Calls.begin(), Out.Calls.end(), C);
-  if (Old == Out.Calls.end()) {
-    if (Out.Calls.size() < MaxSummaryCalls)
-      Out.Calls.push_back(std::move(C));
-  } else if (Path.size() < Old->Path.size()) {
-    *Old = std::move(C);
   }
 }
 
@@ -1228,6 +1257,7 @@ void FunctionAnalysis::run() {
 }
 
 void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
+  Out.Waits.assign(WaitsOn.begin(), WaitsOn.end());
   for (const PathState &S : ExitStates) {
     Outcome O;
     for (const HeldLock &H : S.Held)

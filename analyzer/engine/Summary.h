@@ -116,6 +116,9 @@ struct Summary {
   std::vector<SummaryDirty> Dirty;
   /// Wait queues the function wakes on some path.
   std::vector<std::string> Wakes;
+  /// Wait queues the function (or a callee) sleeps on: it consumes its own
+  /// writes to their conditions.
+  std::vector<std::string> Waits;
   bool operator==(const Summary &O) const {
     if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
         Acquires.size() != O.Acquires.size() || Needs != O.Needs ||

@@ -690,9 +690,16 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
           Fptrs.push_back({ParamKey, "", From});
       }
     }
-    // Passing &x lets the callee change x.
+    // Passing &x lets the callee change x, unless the parameter points to
+    // const (list_empty(const struct list_head *)).
+    bool ReadOnly = Callee && I < Callee->getNumParams() &&
+                    Callee->getParamDecl(I)->getType()->isPointerType() &&
+                    Callee->getParamDecl(I)
+                        ->getType()
+                        ->getPointeeType()
+                        .isConstQualified();
     if (auto *UO = dyn_cast<UnaryOperator>(stripCasts(Arg));
-        UO && UO->getOpcode() == UO_AddrOf)
+        !ReadOnly && UO && UO->getOpcode() == UO_AddrOf)
       for (std::string &V : writtenNames(UO->getSubExpr()))
         AddrTaken.push_back(std::move(V));
   }
