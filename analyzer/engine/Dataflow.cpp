@@ -47,6 +47,7 @@ struct RuleIndex {
   };
   std::vector<Continuous> Continuously;
   std::map<std::string, std::string> Guarded;
+  std::set<std::string> RecursiveLocks;
   struct Wait {
     std::string Queue, Condition;
     SrcLoc Loc;
@@ -509,6 +510,7 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
                                bool Atomic) {
   if (Lock.empty())
     return;
+  Recursive |= Rules.RecursiveLocks.count(Lock) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
     if (H->Recursive || Recursive ||
         (H->LockMode == Mode::Shared && M == Mode::Shared) || ManagedByCallee) {
@@ -676,6 +678,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock);
         if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
+            !Rules.RecursiveLocks.count(L) &&
             !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
           std::string K = L + "@" + locKey(E.Loc);
           if (!Obs.DoubleLocks.count(K))
@@ -1466,6 +1469,8 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
     I.Continuously.push_back({Rules.canonical(H.Lock), H.From, H.To, H.Why});
   for (const rules::GuardedRule &G : Rules.Guarded)
     I.Guarded[G.Field] = Rules.canonical(G.By);
+  for (const std::string &L : Rules.RecursiveLocks)
+    I.RecursiveLocks.insert(Rules.canonical(L));
   // Every wait_event() condition in the program, by the globals it reads.
   for (const FunctionFacts *F : P.functions())
     for (const Block &B : F->Blocks)

@@ -154,7 +154,8 @@ bool Reader::read(const json &Doc) {
   checkKeys(Doc, "",
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "forbidden_while_held",
-             "held_continuously", "sleeping", "sleeping_if_defined"},
+             "held_continuously", "sleeping", "sleeping_if_defined",
+             "recursive_locks"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -165,6 +166,8 @@ bool Reader::read(const json &Doc) {
   Section("primitives", &Reader::readPrimitives);
   if (auto It = Doc.find("lock_types"); It != Doc.end())
     stringList(*It, "/lock_types", "lock_types", Into.LockTypes);
+  if (auto It = Doc.find("recursive_locks"); It != Doc.end())
+    stringList(*It, "/recursive_locks", "recursive_locks", Into.RecursiveLocks);
   Section("hierarchies", &Reader::readHierarchies);
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);

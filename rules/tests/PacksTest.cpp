@@ -286,7 +286,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{
                 "$schema", "description", "aliases", "primitives", "lock_types",
                 "hierarchies", "guarded", "requires", "forbidden_while_held",
-                "held_continuously", "sleeping", "sleeping_if_defined"}));
+                "held_continuously", "sleeping", "sleeping_if_defined",
+                "recursive_locks"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),

@@ -113,6 +113,9 @@ struct RuleSet {
   std::map<std::string, std::string> Aliases; ///< name -> lock class
   std::vector<Primitive> Primitives;
   std::vector<std::string> LockTypes; ///< "spinlock_t", "struct mutex", ...
+  /// Lock classes that are recursive whatever primitive takes them
+  /// (libxl's CTX mutex is PTHREAD_MUTEX_RECURSIVE).
+  std::vector<std::string> RecursiveLocks;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
   std::vector<RequiresRule> Requires;
