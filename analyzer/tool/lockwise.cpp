@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/Checker.h"
 #include "graph/LockGraph.h"
+#include "lockwise/GraphSvg.h"
 #include "lockwise/Report.h"
 #include "lockwise/Verify.h"
 #include "tool/Driver.h"
@@ -339,8 +340,9 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
 
 int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   std::string Fmt = Format.empty() ? "json" : Format.getValue();
-  if (Fmt != "json" && Fmt != "dot")
-    return fail("unknown graph format '" + Fmt + "' (known formats: dot, json)");
+  if (Fmt != "json" && Fmt != "dot" && Fmt != "svg")
+    return fail("unknown graph format '" + Fmt +
+                "' (known formats: dot, json, svg)");
   auto A = runAnalysis(std::move(FixedDb));
   if (!A)
     return fail(toString(A.takeError()));
@@ -354,10 +356,19 @@ int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   auto OS = openOutput(EC);
   if (EC)
     return fail("cannot write '" + OutputFile + "': " + EC.message());
-  if (Fmt == "dot")
+  if (Fmt == "dot") {
     Graph.writeDot(*OS);
-  else
+  } else if (Fmt == "svg") {
+    std::string Dot;
+    raw_string_ostream DotOS(Dot);
+    Graph.writeDot(DotOS);
+    auto Svg = renderDotToSvg(DotOS.str());
+    if (!Svg)
+      return fail(toString(Svg.takeError()));
+    *OS << *Svg;
+  } else {
     Graph.writeJson(*OS);
+  }
   return A->Stats.Failed ? TUFailed : NoFindings;
 }
 

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "GraphSvg.h"
+#include "lockwise/GraphSvg.h"
 #include "SourceText.h"
 #include "Summary.h"
 #include "WriterRegistry.h"
