@@ -23,6 +23,7 @@
 #include "engine/FactsIO.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/xxhash.h"
@@ -136,6 +137,11 @@ cl::opt<bool> Verify("verify",
                      cl::sub(CheckCmd), cl::cat(Category));
 cl::opt<std::string> Around("around", cl::desc("Only locks near this one"),
                             cl::sub(GraphCmd), cl::cat(Category));
+cl::opt<std::string> CompareWith("compare",
+                                 cl::desc("Compare with the order edges a "
+                                          "runtime report observed"),
+                                 cl::value_desc("runtime.json"), cl::sub(GraphCmd),
+                                 cl::cat(Category));
 cl::opt<unsigned> Depth("depth", cl::desc("Edges from --around"), cl::init(1),
                         cl::sub(GraphCmd), cl::cat(Category));
 cl::list<std::string> Files(cl::Positional, cl::desc("[file...]"),
@@ -338,11 +344,81 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
   return Report.Findings.empty() ? NoFindings : Findings;
 }
 
+using EdgeSet = std::set<std::pair<std::string, std::string>>;
+
+/// The "observed_edges" of a runtime report (lockwise-scenario,
+/// LOCKWISE_REPORT=FILE).
+Expected<EdgeSet> readObservedEdges(const std::string &Path) {
+  auto Buf = MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return createStringError(Buf.getError(), "cannot read '%s': %s",
+                             Path.c_str(), Buf.getError().message().c_str());
+  auto Doc = json::parse((*Buf)->getBuffer());
+  if (!Doc)
+    return createStringError(std::errc::invalid_argument, "'%s' is not JSON: %s",
+                             Path.c_str(), toString(Doc.takeError()).c_str());
+  const json::Object *O = Doc->getAsObject();
+  const json::Array *Edges = O ? O->getArray("observed_edges") : nullptr;
+  if (!Edges)
+    return createStringError(std::errc::invalid_argument,
+                             "'%s' has no \"observed_edges\" (a runtime report?)",
+                             Path.c_str());
+  EdgeSet Out;
+  for (const json::Value &V : *Edges)
+    if (const json::Object *E = V.getAsObject())
+      if (auto From = E->getString("from"))
+        if (auto To = E->getString("to"))
+          Out.insert({From->str(), To->str()});
+  return Out;
+}
+
+/// Static against dynamic: edges the run saw that the analysis missed (its
+/// gaps), edges the analysis has that the run never took, and the common
+/// ones.
+void writeComparison(const LockGraph &G, const EdgeSet &Observed, bool Json,
+                     raw_ostream &OS) {
+  EdgeSet Static;
+  for (auto &[Key, E] : G.edges())
+    Static.insert(Key);
+  EdgeSet RuntimeOnly, StaticOnly, Both;
+  for (const auto &E : Observed)
+    (Static.count(E) ? Both : RuntimeOnly).insert(E);
+  for (const auto &E : Static)
+    if (!Observed.count(E))
+      StaticOnly.insert(E);
+  if (Json) {
+    auto Arr = [](const EdgeSet &S) {
+      json::Array A;
+      for (const auto &[F, T] : S)
+        A.push_back(json::Object{{"from", F}, {"to", T}});
+      return A;
+    };
+    OS << formatv("{0:2}", json::Value(json::Object{
+                               {"runtime_only", Arr(RuntimeOnly)},
+                               {"static_only", Arr(StaticOnly)},
+                               {"both", Arr(Both)}}))
+       << "\n";
+    return;
+  }
+  auto List = [&](const char *Title, const EdgeSet &S) {
+    OS << Title << " (" << S.size() << "):\n";
+    for (const auto &[F, T] : S)
+      OS << "  '" << F << "' -> '" << T << "'\n";
+  };
+  List("seen at run time, missing from the static graph (analyzer gaps)",
+       RuntimeOnly);
+  List("in the static graph, never observed at run time", StaticOnly);
+  List("in both", Both);
+}
+
 int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
-  std::string Fmt = Format.empty() ? "json" : Format.getValue();
-  if (Fmt != "json" && Fmt != "dot" && Fmt != "svg")
-    return fail("unknown graph format '" + Fmt +
-                "' (known formats: dot, json, svg)");
+  std::string Fmt =
+      Format.empty() ? (CompareWith.empty() ? "json" : "text") : Format.getValue();
+  if (!CompareWith.empty() ? (Fmt != "json" && Fmt != "text")
+                           : (Fmt != "json" && Fmt != "dot" && Fmt != "svg"))
+    return fail("unknown graph format '" + Fmt + "' (known formats: " +
+                (CompareWith.empty() ? "dot, json, svg" : "json, text with --compare") +
+                ")");
   auto A = runAnalysis(std::move(FixedDb));
   if (!A)
     return fail(toString(A.takeError()));
@@ -356,6 +432,13 @@ int runGraph(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   auto OS = openOutput(EC);
   if (EC)
     return fail("cannot write '" + OutputFile + "': " + EC.message());
+  if (!CompareWith.empty()) {
+    auto Observed = readObservedEdges(CompareWith);
+    if (!Observed)
+      return fail(toString(Observed.takeError()));
+    writeComparison(Graph, *Observed, Fmt == "json", *OS);
+    return A->Stats.Failed ? TUFailed : NoFindings;
+  }
   if (Fmt == "dot") {
     Graph.writeDot(*OS);
   } else if (Fmt == "svg") {

@@ -319,7 +319,9 @@ void lw_mm_lock_init(mm_lock_t *L, const char *Name) {
   L->locker_function = "nobody";
 }
 
-void _mm_lock(mm_lock_t *L, const char *Func, int Level, int Rec) {
+void _mm_lock(const void *Domain, mm_lock_t *L, const char *Func, int Level,
+              int Rec) {
+  (void)Domain;
   Task &T = currentTask();
   LockOp Op = op(&L->lock.lw, SITE, false, false, Rec != 0);
   Op.Level = Level;

@@ -172,15 +172,15 @@ TEST(Shim, MmLockLevelsAreEnforced) {
     static mm_lock_t P2m, Pod;
     mm_lock_init(&P2m);
     mm_lock_init(&Pod);
-    _mm_lock(&P2m, "f", MM_LOCK_ORDER_p2m, 1);
-    _mm_lock(&Pod, "f", MM_LOCK_ORDER_pod, 0);
-    _mm_lock(&P2m, "f", MM_LOCK_ORDER_p2m, 1); // recursive re-entry: fine
+    _mm_lock(nullptr, &P2m, "f", MM_LOCK_ORDER_p2m, 1);
+    _mm_lock(nullptr, &Pod, "f", MM_LOCK_ORDER_pod, 0);
+    _mm_lock(nullptr, &P2m, "f", MM_LOCK_ORDER_p2m, 1); // recursive re-entry: fine
     mm_unlock(&P2m);
     mm_unlock(&Pod);
     mm_unlock(&P2m);
     EXPECT_EQ(lockwise_finding_count(), 0u);
-    _mm_lock(&Pod, "f", MM_LOCK_ORDER_pod, 0);
-    _mm_lock(&P2m, "f", MM_LOCK_ORDER_p2m, 1); // 48 > 16
+    _mm_lock(nullptr, &Pod, "f", MM_LOCK_ORDER_pod, 0);
+    _mm_lock(nullptr, &P2m, "f", MM_LOCK_ORDER_p2m, 1); // 48 > 16
     mm_unlock(&P2m);
     mm_unlock(&Pod);
   });

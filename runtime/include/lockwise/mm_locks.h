@@ -35,7 +35,9 @@ void lw_mm_lock_init(mm_lock_t *l, const char *name);
 #define mm_lock_init(L) lw_mm_lock_init((L), #L)
 
 /* Takes l at Level; Rec allows the holder to re-enter. */
-void _mm_lock(mm_lock_t *l, const char *func, int level, int rec);
+/* Xen's argument order (the domain first), so that the static analyzer's
+ * Xen catalog reads the cores' mm locks as it reads the hypervisor's. */
+void _mm_lock(const void *d, mm_lock_t *l, const char *func, int level, int rec);
 void mm_unlock(mm_lock_t *l);
 int mm_locked_by_me(mm_lock_t *l);
 
@@ -48,7 +50,7 @@ void mm_enforce_order_unlock(int unlock_level);
 /* declare_mm_lock(p2m) gives mm_lock_p2m(l, func, rec) as in Xen. */
 #define declare_mm_lock(Name)                                                  \
   static inline void mm_lock_##Name(mm_lock_t *l, const char *func, int rec) { \
-    _mm_lock(l, func, MM_LOCK_ORDER_##Name, rec);                              \
+    _mm_lock(0, l, func, MM_LOCK_ORDER_##Name, rec);                              \
   }
 
 #ifdef __cplusplus
