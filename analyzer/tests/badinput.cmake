@@ -31,3 +31,13 @@ endif()
 if(NOT err MATCHES "broken_tu.c:13:")
   message(FATAL_ERROR "broken TU: the parse error is not reported: ${err}")
 endif()
+# Unknown lock and function names in a rule file: warnings at their position,
+# the run goes on.
+execute_process(COMMAND ${LOCKWISE} check --no-cache --rules ${DATA}/typo.jsonc
+                        ${TD}/cycle3/a.c ${TD}/cycle3/b.c ${TD}/cycle3/c.c
+                        -- -I${TD}/include -I${TD}/cycle3
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "typo.jsonc:2:19: warning: unknown lock 'b_lokc'"
+   OR NOT err MATCHES "typo.jsonc:3:16: warning: unknown function 'no_such_fn'")
+  message(FATAL_ERROR "unknown names: expected warnings with positions, got ${rc}: ${err}")
+endif()

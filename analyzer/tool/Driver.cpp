@@ -260,6 +260,59 @@ AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules) {
   return Out;
 }
 
+std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A) {
+  std::set<std::string> Locks, Functions;
+  for (const FunctionFacts *F : A.Prog->functions()) {
+    Functions.insert(F->Name);
+    for (const Block &B : F->Blocks)
+      for (const Event &E : B.Events) {
+        if (!E.Name.empty())
+          Functions.insert(E.Name);
+        std::string C = A.Prog->className(E.Lock);
+        if (!C.empty())
+          Locks.insert(C);
+      }
+  }
+  std::vector<std::string> Out;
+  auto Warn = [&](const rules::SourcePos &Pos, const std::string &Msg) {
+    if (llvm::StringRef(Pos.File).starts_with("<builtin>"))
+      return;
+    rules::Diagnostic D{rules::Diagnostic::Warning, Pos, Msg};
+    Out.push_back(D.str());
+  };
+  auto Lock = [&](const std::string &Name, const rules::SourcePos &Pos) {
+    if (!Locks.count(A.Rules.canonical(Name)))
+      Warn(Pos, "unknown lock '" + Name + "': nothing in the analysed program takes it");
+  };
+  auto Function = [&](const std::string &Name, const rules::SourcePos &Pos) {
+    if (Name.find_first_of("*?[") != std::string::npos)
+      return; // a glob
+    if (!Functions.count(Name))
+      Warn(Pos, "unknown function '" + Name + "': the analysed program neither defines nor calls it");
+  };
+  for (const rules::Hierarchy &H : A.Rules.Hierarchies)
+    for (const std::string &L : H.Order)
+      Lock(L, H.Pos);
+  for (const rules::GuardedRule &G : A.Rules.Guarded)
+    Lock(G.By, G.Pos);
+  for (const rules::RequiresRule &R : A.Rules.Requires) {
+    Function(R.Function, R.Pos);
+    for (const std::string &L : R.Held)
+      Lock(L, R.Pos);
+  }
+  for (const rules::ForbiddenWhileHeldRule &F : A.Rules.ForbiddenWhileHeld) {
+    Lock(F.Lock, F.Pos);
+    for (const std::string &C : F.Calls)
+      Function(C, F.Pos);
+  }
+  for (const rules::HeldContinuouslyRule &H : A.Rules.HeldContinuously) {
+    Lock(H.Lock, H.Pos);
+    Function(H.From, H.Pos);
+    Function(H.To, H.Pos);
+  }
+  return Out;
+}
+
 std::vector<Finding> findingsOf(const AnalysedProgram &A) {
   LockGraph Graph(A.Result);
   CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};

@@ -63,6 +63,11 @@ extractAll(const std::vector<clang::tooling::CompileCommand> &Commands,
 /// Merges TU facts and runs the engine.
 AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules);
 
+/// Warnings, with the rule's FILE:LINE:COL, for lock names and function
+/// names in the user's rule files that the analysed program never uses
+/// (a typo, or a rule for code outside the database).
+std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A);
+
 /// Runs every registered checker over an analysed program.
 std::vector<Finding> findingsOf(const AnalysedProgram &A);
 

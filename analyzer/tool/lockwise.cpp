@@ -295,6 +295,9 @@ int runMerge() {
 }
 
 int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
+  if (!Verify)
+    for (const std::string &W : unknownNameWarnings(A))
+      errs() << W << "\n";
   LockGraph Graph(A.Result);
   FindingCollector Collector;
   Collector.Findings = findingsOf(A);
