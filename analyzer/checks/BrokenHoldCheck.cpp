@@ -11,15 +11,11 @@ const char *BrokenHoldCheck::summary() const {
 
 void BrokenHoldCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const BrokenHoldObs &B : Ctx.Result.BrokenHolds) {
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + B.Lock + "' is not held continuously from " + B.From +
                 " to " + B.To + " in " + B.Function +
                 (B.Why.empty() ? "" : ": " + B.Why);
-    F.File = B.ToLoc.File;
-    F.Line = B.ToLoc.Line;
-    F.Column = B.ToLoc.Column;
+    setLocation(F, B.ToLoc);
     F.Function = B.Function;
     F.Locks = {B.Lock};
     F.Trace.push_back({B.FromLoc.File, B.FromLoc.Line, B.FromLoc.Column,

@@ -33,6 +33,21 @@ public:
 /// Every registered checker, in ID order.
 std::vector<std::unique_ptr<Checker>> createCheckers();
 
+/// A warning of check Check, to be filled in.
+inline Finding newFinding(const char *Check) {
+  Finding F;
+  F.Check = Check;
+  F.Sev = Severity::Warning;
+  return F;
+}
+
+/// Where a finding is reported.
+inline void setLocation(Finding &F, const SrcLoc &At) {
+  F.File = At.File;
+  F.Line = At.Line;
+  F.Column = At.Column;
+}
+
 /// Witness steps as finding notes.
 std::vector<TraceStep> toTrace(const Chain &C);
 

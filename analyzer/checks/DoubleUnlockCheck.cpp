@@ -10,13 +10,9 @@ const char *DoubleUnlockCheck::summary() const {
 
 void DoubleUnlockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const DoubleUnlockObs &D : Ctx.Result.DoubleUnlocks) {
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "double unlock of '" + D.Lock + "' in " + D.Function;
-    F.File = D.Loc.File;
-    F.Line = D.Loc.Line;
-    F.Column = D.Loc.Column;
+    setLocation(F, D.Loc);
     F.Function = D.Function;
     F.Locks = {D.Lock};
     F.Trace = toTrace(D.FirstRelease);

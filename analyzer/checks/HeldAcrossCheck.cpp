@@ -10,14 +10,10 @@ const char *HeldAcrossCheck::summary() const {
 
 void HeldAcrossCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const HeldAcrossObs &H : Ctx.Result.HeldAcross) {
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + H.Callee + "' is called while '" + H.Lock + "' is held in " +
                 H.Function + (H.Why.empty() ? "" : ": " + H.Why);
-    F.File = H.Loc.File;
-    F.Line = H.Loc.Line;
-    F.Column = H.Loc.Column;
+    setLocation(F, H.Loc);
     F.Function = H.Function;
     F.Locks = {H.Lock};
     F.Trace = toTrace(H.Held);

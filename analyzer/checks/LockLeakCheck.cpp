@@ -11,14 +11,10 @@ const char *LockLeakCheck::summary() const {
 
 void LockLeakCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const LeakObs &L : Ctx.Result.Leaks) {
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + L.Lock + "' is still held when " + L.Function +
                 " returns here, but is released on another path";
-    F.File = L.ReturnLoc.File;
-    F.Line = L.ReturnLoc.Line;
-    F.Column = L.ReturnLoc.Column;
+    setLocation(F, L.ReturnLoc);
     F.Function = L.Function;
     F.Locks = {L.Lock};
     F.Trace = toTrace(L.Acquired);

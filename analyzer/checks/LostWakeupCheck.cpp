@@ -14,9 +14,7 @@ void LostWakeupCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
     std::string Var = L.Variable.size() > 1 && L.Variable[0] == '@'
                           ? L.Variable.substr(1)
                           : L.Variable;
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + Var + "' is changed without waking '" + L.Queue +
                 "', whose waiters test '" + L.WaitCondition + "'";
     if (!L.SkippedWhen.empty()) {
@@ -24,9 +22,7 @@ void LostWakeupCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
       for (size_t I = 0; I < L.SkippedWhen.size(); ++I)
         F.Message += (I ? " && " : "") + L.SkippedWhen[I];
     }
-    F.File = L.WriteLoc.File;
-    F.Line = L.WriteLoc.Line;
-    F.Column = L.WriteLoc.Column;
+    setLocation(F, L.WriteLoc);
     F.Function = L.Function;
     F.Locks = {L.Queue};
     for (const TraceStep &T : toTrace(L.WritePath))

@@ -14,15 +14,11 @@ void MissingLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const NeedObs &N : Ctx.Result.Needs) {
     if (N.K == NeedObs::GuardedAccess)
       continue;
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + N.Lock + "' is not held when calling " + N.Subject +
                 (N.K == NeedObs::Asserted ? ", which asserts it"
                                           : ", which requires it");
-    F.File = N.Loc.File;
-    F.Line = N.Loc.Line;
-    F.Column = N.Loc.Column;
+    setLocation(F, N.Loc);
     F.Function = N.Function;
     F.Locks = {N.Lock};
     F.Trace = toTrace(N.Path);

@@ -26,14 +26,10 @@ void OrderCycleCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
     for (const std::string &L : Cycle)
       Chain += "'" + L + "' -> ";
     Chain += "'" + Cycle[0] + "'";
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "possible circular locking dependency: acquiring '" + Cycle[0] +
                 "' while holding '" + Cycle[N - 1] + "' closes the cycle " + Chain;
-    F.File = At.Loc.File;
-    F.Line = At.Loc.Line;
-    F.Column = At.Loc.Column;
+    setLocation(F, At.Loc);
     F.Function = At.Function;
     F.Locks = Cycle;
     // The existing dependency chain, one edge at a time, then the closing

@@ -29,9 +29,7 @@ void OrderInversionCheck::run(const CheckContext &Ctx,
       F.Message = "acquiring '" + Key.second + "' while holding '" + Key.first +
                   "' violates lock hierarchy '" + H.Name + "' ('" + Key.second +
                   "' must be taken before '" + Key.first + "')";
-      F.File = At.Loc.File;
-      F.Line = At.Loc.Line;
-      F.Column = At.Loc.Column;
+      setLocation(F, At.Loc);
       F.Function = At.Function;
       F.Locks = {Key.first, Key.second};
       F.Trace = toTrace(E.Witness);

@@ -11,14 +11,10 @@ const char *SleepInAtomicCheck::summary() const {
 
 void SleepInAtomicCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const SleepObs &S : Ctx.Result.Sleeps) {
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = "'" + S.What + "' may sleep while spinning lock '" + S.Lock +
                 "' is held in " + S.Function;
-    F.File = S.Loc.File;
-    F.Line = S.Loc.Line;
-    F.Column = S.Loc.Column;
+    setLocation(F, S.Loc);
     F.Function = S.Function;
     F.Locks = {S.Lock};
     F.Trace = toTrace(S.Held);

@@ -13,14 +13,10 @@ void UnguardedAccessCheck::run(const CheckContext &Ctx, FindingHandler &Out) con
   for (const NeedObs &N : Ctx.Result.Needs) {
     if (N.K != NeedObs::GuardedAccess)
       continue;
-    Finding F;
-    F.Check = id();
-    F.Sev = Severity::Warning;
+    Finding F = newFinding(id());
     F.Message = std::string(N.IsWrite ? "write to" : "read of") + " '" +
                 N.Subject + "' without holding '" + N.Lock + "'";
-    F.File = N.Loc.File;
-    F.Line = N.Loc.Line;
-    F.Column = N.Loc.Column;
+    setLocation(F, N.Loc);
     F.Function = N.Function;
     F.Locks = {N.Lock};
     F.Trace = toTrace(N.Path);
