@@ -253,6 +253,21 @@ Chain extend(const Chain &Prefix, const Chain &Suffix) {
 
 bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
 
+/// A witness from inside a wrapper names the lock by the wrapper's
+/// parameter ('l' acquired here in mm_lock_pod); once the caller has said
+/// which lock that is, name the class instead.
+Chain nameParameterLock(const Chain &C, const std::string &CalleeLock,
+                        const std::string &ParamText, const std::string &Class) {
+  if (!isParamLock(CalleeLock) || Class.empty() || ParamText.empty())
+    return C;
+  Chain Out = C;
+  std::string From = "'" + ParamText + "' ", To = "'" + Class + "' ";
+  for (WitnessStep &S : Out)
+    if (S.Message.rfind(From, 0) == 0)
+      S.Message = To + S.Message.substr(From.size());
+  return Out;
+}
+
 std::string describe(const std::string &Lock, const std::string &Text) {
   if (isParamLock(Lock))
     return "'" + Text + "'";
@@ -665,7 +680,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (A.RecursiveParam >= 0 && (size_t)A.RecursiveParam < E.Args.size() &&
           E.Args[A.RecursiveParam].HasInt)
         Recursive = E.Args[A.RecursiveParam].Int != 0;
-      Chain Path = extend({Step}, A.Witness);
+      Chain Path = extend({Step}, nameParameterLock(A.Witness, A.Lock, A.Text, L));
       std::string Text = A.Text;
       if (isParamLock(A.Lock)) {
         unsigned Index = std::stoul(A.Lock.substr(1));
@@ -793,7 +808,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (!L.empty())
         TakenHere.insert(L); // through an acquiring wrapper (pod_lock())
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
-              extend({CallStep}, A.Witness), E.Loc, Managed, A.Atomic);
+              extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
+              E.Loc, Managed, A.Atomic);
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
         H->ViaCall = true;
