@@ -34,8 +34,6 @@ struct LockEdge {
   std::string From;
   std::string To;
   Chain Witness;
-  /// Index in Witness of the first step of B's chain.
-  size_t ToStart = 0;
   /// Other witnesses (different acquisition sites), shortest first, at
   /// most MaxOtherWitnesses: "every witness chain" for queries.
   std::vector<Chain> Others;

@@ -202,6 +202,22 @@ struct PathState {
   }
 };
 
+/// Forgets what a write of Vars (and, with Memory, of memory) falsifies:
+/// branch facts that mention them, and call results bound to them.
+void forgetWrites(PathState &S, const std::vector<std::string> &Vars,
+                  bool Memory) {
+  std::erase_if(S.Facts, [&](const FactValue &Fv) {
+    if (Memory && Fv.Memory)
+      return true;
+    for (const std::string &V : Vars)
+      if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
+        return true;
+    return false;
+  });
+  for (const std::string &V : Vars)
+    S.Binds.erase(V);
+}
+
 /// Intersects the facts and bindings of B into A; true if A changed.
 bool intersectInto(PathState &A, const PathState &B) {
   bool Changed = false;
@@ -253,6 +269,10 @@ Chain extend(const Chain &Prefix, const Chain &Suffix) {
 
 bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
 
+/// LOCKWISE_DEBUG_SUMMARY=f,g prints those functions' summaries (a
+/// developer aid); read once, not per path.
+const bool DebugSummaries = std::getenv("LOCKWISE_DEBUG_SUMMARY") != nullptr;
+
 /// A witness from inside a wrapper names the lock by the wrapper's
 /// parameter ('l' acquired here in mm_lock_pod); once the caller has said
 /// which lock that is, name the class instead.
@@ -282,14 +302,12 @@ bool sameSites(const Chain &A, const Chain &B) {
 /// distinct acquisition sites.  Called for every edge observation, so it
 /// moves chains instead of rebuilding the list.
 void mergeWitness(LockEdge &Into, LockEdge New) {
-  auto Consider = [&](Chain C, size_t ToStart) {
+  auto Consider = [&](Chain C) {
     if (C.empty())
       return;
     if (sameSites(Into.Witness, C)) {
-      if (C.size() < Into.Witness.size()) {
+      if (C.size() < Into.Witness.size())
         Into.Witness = std::move(C);
-        Into.ToStart = ToStart;
-      }
       return;
     }
     for (Chain &O : Into.Others)
@@ -301,7 +319,6 @@ void mergeWitness(LockEdge &Into, LockEdge New) {
     if (C.size() < Into.Witness.size()) {
       Into.Others.insert(Into.Others.begin(), std::move(Into.Witness));
       Into.Witness = std::move(C);
-      Into.ToStart = ToStart;
       if (Into.Others.size() > MaxOtherWitnesses)
         Into.Others.pop_back();
       return;
@@ -309,9 +326,9 @@ void mergeWitness(LockEdge &Into, LockEdge New) {
     if (Into.Others.size() < MaxOtherWitnesses)
       Into.Others.push_back(std::move(C));
   };
-  Consider(std::move(New.Witness), New.ToStart);
+  Consider(std::move(New.Witness));
   for (Chain &C : New.Others)
-    Consider(std::move(C), 0);
+    Consider(std::move(C));
 }
 
 /// Per-function observations, committed when the function's SCC settles.
@@ -332,13 +349,6 @@ struct FunctionObs {
 std::string locKey(const SrcLoc &L) {
   return L.File + ":" + std::to_string(L.Line) + ":" + std::to_string(L.Column);
 }
-
-/// What a callee does at one call site, with its locks renamed to the
-/// caller's.
-struct Substitution {
-  const std::vector<ArgInfo> *Args = nullptr;
-  const class FunctionAnalysis *Caller = nullptr;
-};
 
 class FunctionAnalysis {
 public:
@@ -468,10 +478,10 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   auto Key = std::make_pair(From, To);
   auto It = Obs.Edges.find(Key);
   if (It == Obs.Edges.end()) {
-    Obs.Edges[Key] = LockEdge{From, To, std::move(W), ToStart, {}};
+    Obs.Edges[Key] = LockEdge{From, To, std::move(W), {}};
     return;
   }
-  mergeWitness(It->second, LockEdge{From, To, std::move(W), ToStart, {}});
+  mergeWitness(It->second, LockEdge{From, To, std::move(W), {}});
 }
 
 ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
@@ -756,17 +766,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   }
 
   // Forget what the call may have changed.
-  auto Kill = [&](PathState &X) {
-    std::erase_if(X.Facts, [&](const FactValue &Fv) {
-      for (const std::string &V : E.Vars)
-        if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
-          return true;
-      return false;
-    });
-    for (const std::string &V : E.Vars)
-      X.Binds.erase(V);
-  };
-  Kill(S);
+  forgetWrites(S, E.Vars, /*Memory=*/false);
   if (AllOutcomes.empty())
     return;
 
@@ -927,16 +927,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
                     {step(E.Loc, F.Name + " writes '" + V.substr(V[0] == '@') +
                                      "' here")},
                     E.Direction);
-    std::erase_if(S.Facts, [&](const FactValue &Fv) {
-      if (E.KillsMemory && Fv.Memory)
-        return true;
-      for (const std::string &V : E.Vars)
-        if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
-          return true;
-      return false;
-    });
-    for (const std::string &V : E.Vars)
-      S.Binds.erase(V);
+    forgetWrites(S, E.Vars, E.KillsMemory);
     if (!E.BindVar.empty() && E.TryId >= 0)
       S.Binds[E.BindVar] = E.TryId;
     return;
@@ -1285,7 +1276,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
-        if (std::getenv("LOCKWISE_DEBUG_SUMMARY"))
+        if (DebugSummaries)
           DebugReleases.insert(R.Lock + " at " + locKey(R.Loc));
       }
     O.Returns = S.ReturnValue;

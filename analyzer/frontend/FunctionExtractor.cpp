@@ -191,7 +191,6 @@ private:
     E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
     return OS.str();
   }
-  std::string varName(const Expr *E, bool &IsLocal);
   /// The variable and member names an lvalue write may change: facts that
   /// mention any of them no longer hold.
   std::vector<std::string> writtenNames(const Expr *LHS);
@@ -281,32 +280,6 @@ void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
   B.Events.push_back(std::move(Ev));
 }
 
-std::string Extraction::varName(const Expr *E, bool &IsLocal) {
-  E = stripCasts(E);
-  IsLocal = false;
-  while (true) {
-    if (auto *ME = dyn_cast<MemberExpr>(E)) {
-      E = stripCasts(ME->getBase());
-      continue;
-    }
-    if (auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
-      E = stripCasts(ASE->getBase());
-      continue;
-    }
-    if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_Deref) {
-      E = stripCasts(UO->getSubExpr());
-      continue;
-    }
-    break;
-  }
-  if (auto *DRE = dyn_cast<DeclRefExpr>(E))
-    if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
-      IsLocal = VD->isLocalVarDeclOrParm() && !VD->isStaticLocal();
-      return VD->getNameAsString();
-    }
-  return "";
-}
-
 std::vector<std::string> Extraction::writtenNames(const Expr *LHS) {
   std::vector<std::string> Names;
   const Expr *E = stripCasts(LHS);
@@ -359,17 +332,14 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
   if (auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (!BO->isAssignmentOp())
       return;
-    bool IsLocal = false;
-    std::string Var = varName(BO->getLHS(), IsLocal);
-    const Expr *LHS = stripCasts(BO->getLHS());
-    bool Whole = isa<DeclRefExpr>(LHS);
     addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc(),
             BO->getOpcode() == BO_AddAssign   ? 1
             : BO->getOpcode() == BO_SubAssign ? -1
                                               : 0);
     markWrite(BO->getLHS());
-    if (Whole && BO->getOpcode() == BO_Assign && !Var.empty())
-      bindTry(BO->getRHS(), Var, B);
+    if (auto *DRE = dyn_cast<DeclRefExpr>(stripCasts(BO->getLHS()));
+        DRE && BO->getOpcode() == BO_Assign)
+      bindTry(BO->getRHS(), DRE->getDecl()->getNameAsString(), B);
     // "x->cb = f" / "x->cb = param": function-pointer flows.
     std::string FKey = fptrKeyOf(BO->getLHS(), FD, SM);
     if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType()) {

@@ -11,7 +11,7 @@ AnalysisResult withEdges(std::vector<std::pair<std::string, std::string>> Edges)
   AnalysisResult R;
   unsigned Line = 1;
   for (auto &[A, B] : Edges) {
-    LockEdge E{A, B, {WitnessStep{{"g.c", Line, 1}, "f", "acquired"}}, 0};
+    LockEdge E{A, B, {WitnessStep{{"g.c", Line, 1}, "f", "acquired"}}, {}};
     R.Edges[{A, B}] = E;
     ++Line;
   }

@@ -299,11 +299,10 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
     for (const std::string &W : unknownNameWarnings(A))
       errs() << W << "\n";
   LockGraph Graph(A.Result);
-  FindingCollector Collector;
-  Collector.Findings = findingsOf(A);
+  std::vector<Finding> Found = findingsOf(A);
 
   if (Verify) {
-    VerifyResult V = verifyFindings(Collector.Findings,
+    VerifyResult V = verifyFindings(Found,
                                     std::vector<std::string>(Files.begin(), Files.end()));
     if (!V.ok()) {
       errs() << V.str();
@@ -313,7 +312,7 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
   }
 
   if (!WriteBaseline.empty())
-    if (Error E = writeBaseline(Collector.Findings, WriteBaseline))
+    if (Error E = writeBaseline(Found, WriteBaseline))
       return fail(toString(std::move(E)));
   std::set<std::string> Baseline;
   if (!BaselineFile.empty()) {
@@ -322,10 +321,10 @@ int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
       return fail(toString(B.takeError()));
     Baseline = std::move(*B);
   }
-  A.Stats.Suppressed = suppress(Collector.Findings, Baseline, *A.Prog);
+  A.Stats.Suppressed = suppress(Found, Baseline, *A.Prog);
 
   ReportInput Report;
-  Report.Findings = std::move(Collector.Findings);
+  Report.Findings = std::move(Found);
   Report.Stats = A.Stats;
   Report.ToolVersion = LOCKWISE_VERSION;
   Report.SourceRoot = SourceRoot;
