@@ -22,8 +22,8 @@ namespace lockwise {
 /// One step of a witness chain: an acquisition or a call.
 struct WitnessStep {
   SrcLoc Loc;
-  std::string Function;
-  std::string Message;
+  Symbol Function;
+  Symbol Message;
   bool operator==(const WitnessStep &) const = default;
 };
 using Chain = std::vector<WitnessStep>;

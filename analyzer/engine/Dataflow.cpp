@@ -84,34 +84,34 @@ struct HeldLock {
   bool ViaCall = false;
   /// A spinning lock (spinlock, rwlock): sleeping while it is held is a bug.
   bool Atomic = false;
-  std::string Lock;
+  Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
   bool Recursive = false;
-  std::string Text;
+  Symbol Text;
   ChainPtr Site;
 };
 
 struct ReleaseMark {
-  std::string Lock;
+  Symbol Lock;
   SrcLoc Loc;
   bool AcquiredHere = false;
 };
 
 struct PendingTry {
   int TryId = -1;
-  std::string Lock;
+  Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool SuccessIsZero = false;
   bool Atomic = false;
-  std::string Text;
+  Symbol Text;
   ChainPtr Site;
 };
 
 /// Condition state of a wait queue written and not yet woken.
 struct DirtyMark {
-  std::string Queue, Variable;
+  Symbol Queue, Variable;
   SrcLoc WriteLoc;
   Chain Path;
 };
@@ -124,10 +124,10 @@ struct ArmedMark {
 };
 
 struct FactValue {
-  std::string Key;
+  Symbol Key;
   unsigned Origin = 0; ///< The block whose branch established it.
   bool Value = false;
-  std::vector<std::string> Vars;
+  std::vector<Symbol> Vars;
   bool Memory = false;
 };
 
@@ -136,7 +136,7 @@ struct PathState {
   std::vector<ReleaseMark> Released; // sorted by Lock
   std::vector<PendingTry> Pending;  // sorted by TryId
   std::vector<FactValue> Facts;     // sorted by Key
-  std::map<std::string, int> Binds; // variable -> try id
+  std::map<Symbol, int> Binds;      // variable -> try id
   std::vector<DirtyMark> Dirty;     // sorted by Queue
   std::vector<ArmedMark> Armed;
   /// Call results known on this path (result id -> 0 zero, 1 non-zero).
@@ -175,7 +175,7 @@ struct PathState {
         return &R;
     return nullptr;
   }
-  const FactValue *findFact(const std::string &K) const {
+  const FactValue *findFact(Symbol K) const {
     for (const FactValue &F : Facts)
       if (F.Key == K)
         return &F;
@@ -197,24 +197,24 @@ struct PathState {
   void addFact(FactValue F) {
     auto It = std::lower_bound(
         Facts.begin(), Facts.end(), F.Key,
-        [](const FactValue &A, const std::string &K) { return A.Key < K; });
+        [](const FactValue &A, Symbol K) { return A.Key < K; });
     Facts.insert(It, std::move(F));
   }
 };
 
 /// Forgets what a write of Vars (and, with Memory, of memory) falsifies:
 /// branch facts that mention them, and call results bound to them.
-void forgetWrites(PathState &S, const std::vector<std::string> &Vars,
+void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
                   bool Memory) {
   std::erase_if(S.Facts, [&](const FactValue &Fv) {
     if (Memory && Fv.Memory)
       return true;
-    for (const std::string &V : Vars)
+    for (Symbol V : Vars)
       if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
         return true;
     return false;
   });
-  for (const std::string &V : Vars)
+  for (Symbol V : Vars)
     S.Binds.erase(V);
 }
 
@@ -283,8 +283,8 @@ Chain nameParameterLock(const Chain &C, const std::string &CalleeLock,
   Chain Out = C;
   std::string From = "'" + ParamText + "' ", To = "'" + Class + "' ";
   for (WitnessStep &S : Out)
-    if (S.Message.rfind(From, 0) == 0)
-      S.Message = To + S.Message.substr(From.size());
+    if (S.Message.str().rfind(From, 0) == 0)
+      S.Message = To + S.Message.str().substr(From.size());
   return Out;
 }
 
@@ -423,8 +423,14 @@ private:
   void addNeed(NeedObs::Kind K, const std::string &Lock,
                const std::string &Subject, bool IsWrite, const Chain &Path);
   void entryNeeds();
+  /// A lock a callee needs at this call: missing here, or passed up.
+  void needAtCall(PathState &S, NeedObs::Kind K, const std::string &L,
+                  const std::string &Subject, bool IsWrite, const Chain &Path,
+                  const SrcLoc &Loc);
+  /// Path is built only when the write matters (a wait condition reads
+  /// Var): most writes do not, and chains are not free.
   void writeVariable(PathState &S, const std::string &Var, const SrcLoc &Loc,
-                     const Chain &Path, int Direction);
+                     llvm::function_ref<Chain()> Path, int Direction);
   /// Locks this function asserts or is declared to need on entry: its own
   /// accesses to data they guard are covered by that requirement.
   std::set<std::string> EntryRequired;
@@ -654,9 +660,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   if (Targets.size() > MaxFptrTargets)
     Targets.resize(MaxFptrTargets);
   WitnessStep CallStep =
-      step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : "") +
+      step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : std::string()) +
                       (Targets.size() == 1 ? Targets[0].substr(0, Targets[0].find('@'))
-                                           : E.Name));
+                                           : E.Name.str()));
   for (const std::string &T : Targets) {
     HeldAtCall &H = Obs.Calls[locKey(E.Loc) + ">" + T];
     H.Caller = F.Key;
@@ -672,8 +678,18 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   std::vector<std::pair<const Summary *, std::string>> Used;
   for (const std::string &T : Targets) {
     auto It = Sums.find(T);
-    if (It == Sums.end())
+    if (It == Sums.end()) {
+      // A function the program only declares: its "requires" rule is all
+      // we know of it.
+      std::string TName = T.substr(0, T.find('@'));
+      auto R = P.function(T) ? Rules.Requires.end() : Rules.Requires.find(TName);
+      if (R != Rules.Requires.end())
+        for (const std::string &L : R->second)
+          needAtCall(S, NeedObs::Declared, L, TName, false,
+                     {CallStep, step(E.Loc, TName + " requires '" + L + "' (rules)")},
+                     E.Loc);
       continue;
+    }
     const Summary &Sum = It->second;
     Used.push_back({&Sum, T});
     std::string TName = T.substr(0, T.find('@'));
@@ -693,7 +709,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       Chain Path = extend({Step}, nameParameterLock(A.Witness, A.Lock, A.Text, L));
       std::string Text = A.Text;
       if (isParamLock(A.Lock)) {
-        unsigned Index = std::stoul(A.Lock.substr(1));
+        unsigned Index = std::stoul(A.Lock.str().substr(1));
         if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
           Text = E.Args[Index].Lock.Text;
       }
@@ -730,19 +746,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     // What happens inside the callee, seen with the caller's locks.
     if (!Sum.Sleeps.empty())
       sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc);
-    for (const SummaryNeed &N : Sum.Needs) {
-      std::string L = substitute(N.Lock, E.Args);
-      if (L.empty() || S.findHeld(L) || EntryRequired.count(L))
-        continue;
-      if (TakenHere.count(L)) {
-        std::string K = L + ">" + N.Subject + "@" + locKey(E.Loc);
-        if (!Obs.Needs.count(K))
-          Obs.Needs[K] = NeedObs{N.K, L, N.Subject, F.Name, E.Loc,
-                                 extend({Step}, N.Path), N.IsWrite};
-        continue;
-      }
-      addNeed(N.K, L, N.Subject, N.IsWrite, extend({Step}, N.Path));
-    }
+    for (const SummaryNeed &N : Sum.Needs)
+      needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
+                 extend({Step}, N.Path), E.Loc);
     std::set<std::string> ReleasedInside;
     for (const Outcome &O : Sum.Outcomes)
       for (const std::string &R : O.Released)
@@ -759,7 +765,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::erase_if(S.Dirty, [&](const DirtyMark &D) { return D.Queue == Q; });
     }
     for (const SummaryDirty &D : Sum.Dirty)
-      writeVariable(S, D.Variable, D.WriteLoc, extend({Step}, D.Path), 0);
+      writeVariable(S, D.Variable, D.WriteLoc,
+                    [&] { return extend({Step}, D.Path); }, 0);
     for (const Outcome &O : Sum.Outcomes)
       if (allows(O.When, E.Args))
         AllOutcomes.push_back(&O);
@@ -874,10 +881,14 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   }
   case EventKind::Call: {
     for (const std::string &V : E.Vars)
-      writeVariable(S, V, E.Loc,
-                    {step(E.Loc, F.Name + " passes '" + V.substr(V[0] == '@') +
-                                     "' to " + E.Name + " here")},
-                    E.Direction);
+      writeVariable(
+          S, V, E.Loc,
+          [&] {
+            return Chain{step(E.Loc, F.Name + " passes '" +
+                                         V.substr(V[0] == '@') + "' to " +
+                                         E.Name + " here")};
+          },
+          E.Direction);
     if (!E.Callee.empty()) {
       auto It = Rules.Sleeping.find(E.Name);
       if (E.Sleeps && It != Rules.Sleeping.end() &&
@@ -923,13 +934,19 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   }
   case EventKind::Kill:
     for (const std::string &V : E.Vars)
-      writeVariable(S, V, E.Loc,
-                    {step(E.Loc, F.Name + " writes '" + V.substr(V[0] == '@') +
-                                     "' here")},
-                    E.Direction);
+      writeVariable(
+          S, V, E.Loc,
+          [&] {
+            return Chain{step(E.Loc, F.Name + " writes '" +
+                                         V.substr(V[0] == '@') + "' here")};
+          },
+          E.Direction);
     forgetWrites(S, E.Vars, E.KillsMemory);
     if (!E.BindVar.empty() && E.TryId >= 0)
       S.Binds[E.BindVar] = E.TryId;
+    // "lock = NULL": a later "if (lock)" knows the answer.
+    if (E.Assigned >= 0 && E.Vars.size() == 1)
+      S.addFact({E.Vars[0], 0, E.Assigned == 1, {E.Vars[0]}, false});
     return;
   case EventKind::Return: {
     S.LastReturn = E.Loc;
@@ -1096,8 +1113,26 @@ void FunctionAnalysis::entryNeeds() {
     }
 }
 
+void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
+                                  const std::string &L,
+                                  const std::string &Subject, bool IsWrite,
+                                  const Chain &Path, const SrcLoc &Loc) {
+  if (L.empty() || S.findHeld(L) || EntryRequired.count(L))
+    return;
+  // The function takes the lock itself elsewhere: this call site is where
+  // it forgot to, not a requirement on its callers.
+  if (TakenHere.count(L)) {
+    std::string Key = L + ">" + Subject + "@" + locKey(Loc);
+    if (!Obs.Needs.count(Key))
+      Obs.Needs[Key] = NeedObs{K, L, Subject, F.Name, Loc, Path, IsWrite};
+    return;
+  }
+  addNeed(K, L, Subject, IsWrite, Path);
+}
+
 void FunctionAnalysis::writeVariable(PathState &S, const std::string &Var,
-                                     const SrcLoc &Loc, const Chain &Path,
+                                     const SrcLoc &Loc,
+                                     llvm::function_ref<Chain()> Path,
                                      int Direction) {
   auto It = Rules.WaitsByVar.find(Var);
   if (It == Rules.WaitsByVar.end())
@@ -1114,7 +1149,7 @@ void FunctionAnalysis::writeVariable(PathState &S, const std::string &Var,
       Already |= D.Queue == W.Queue;
     if (Already)
       continue;
-    S.Dirty.push_back({W.Queue, Var, Loc, Path});
+    S.Dirty.push_back({W.Queue, Var, Loc, Path()});
     std::sort(S.Dirty.begin(), S.Dirty.end(),
               [](const DirtyMark &A, const DirtyMark &B) { return A.Queue < B.Queue; });
   }
@@ -1387,7 +1422,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
           L.WaitLoc = W.Loc;
         }
       for (const FactValue &Fv : S.Facts)
-        L.SkippedWhen.push_back(Fv.Value ? Fv.Key : "!(" + Fv.Key + ")");
+        L.SkippedWhen.push_back(Fv.Value ? Fv.Key.str() : "!(" + Fv.Key + ")");
       Obs.LostWakeups[D.Queue] = std::move(L);
     }
   // Held at some return and released after acquisition on another path to
@@ -1602,7 +1637,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
           if (N.K != NeedObs::GuardedAccess && N.Path.size() < 2)
             continue;
           const FunctionFacts *F = P.function(Key);
-          R.Needs.push_back(NeedObs{N.K, N.Lock, N.Subject, F ? F->Name : Key,
+          R.Needs.push_back(NeedObs{N.K, N.Lock, N.Subject, F ? F->Name.str() : Key,
                                     N.Path.front().Loc, N.Path, N.IsWrite});
         }
       if (O.Incomplete)

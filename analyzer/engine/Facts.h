@@ -9,6 +9,8 @@
 #ifndef LOCKWISE_ENGINE_FACTS_H
 #define LOCKWISE_ENGINE_FACTS_H
 
+#include "engine/Symbol.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +18,7 @@
 namespace lockwise {
 
 struct SrcLoc {
-  std::string File;
+  Symbol File;
   unsigned Line = 0;
   unsigned Column = 0;
   bool operator==(const SrcLoc &) const = default;
@@ -36,12 +38,12 @@ struct LockRef {
     Unknown ///< A lock we could not name (returned by a call, ...).
   };
   Kind K = None;
-  std::string Root;
-  std::string Path;   ///< Dotted member path after Root ("" for none).
+  Symbol Root;
+  Symbol Path;   ///< Dotted member path after Root ("" for none).
   int ParamIndex = -1; ///< For Param.
   bool StaticGlobal = false; ///< Global with internal linkage.
-  std::string File;   ///< Defining file of a static global.
-  std::string Text;   ///< Source spelling, for messages.
+  Symbol File;   ///< Defining file of a static global.
+  Symbol Text;   ///< Source spelling, for messages.
 };
 
 /// What one call argument is, as far as the engine cares.
@@ -50,7 +52,7 @@ struct ArgInfo {
   bool HasInt = false;     ///< An integer constant (recursion flags).
   long long Int = 0;
   int Param = -1;          ///< The argument is exactly this parameter.
-  std::string Function;    ///< The argument designates this function.
+  Symbol Function;    ///< The argument designates this function.
 };
 
 enum class EventKind : uint8_t {
@@ -71,7 +73,7 @@ enum class Mode : uint8_t { Exclusive, Shared };
 struct Event {
   EventKind Kind = EventKind::Call;
   SrcLoc Loc;
-  std::string Name; ///< Primitive or callee spelling.
+  Symbol Name; ///< Primitive or callee spelling.
   LockRef Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
@@ -85,18 +87,21 @@ struct Event {
   /// Return: the returned value when it is known here: 0 (0 or NULL), 1
   /// (a non-zero constant or an address), -1 unknown.
   int RetValue = -1;
-  std::string BindVar; ///< Variable the try result is assigned to.
+  Symbol BindVar; ///< Variable the try result is assigned to.
   // Call.
-  std::string Callee;  ///< Function key for a direct call.
-  std::string FptrKey; ///< Function-pointer key for an indirect call.
+  Symbol Callee;  ///< Function key for a direct call.
+  Symbol FptrKey; ///< Function-pointer key for an indirect call.
   std::vector<ArgInfo> Args;
   // Wait: the wait_event*() condition, when the macro was recognised.
-  std::string Macro;
-  std::string CondText;
-  std::vector<std::string> CondVars;
+  Symbol Macro;
+  Symbol CondText;
+  std::vector<Symbol> CondVars;
   // Kill.
-  std::vector<std::string> Vars;
+  std::vector<Symbol> Vars;
   bool KillsMemory = false; ///< A call: facts about memory may change.
+  /// Kill of one local variable: it now holds 0 (zero or NULL) or a
+  /// non-zero constant (1); -1 when the value is not a constant.
+  int Assigned = -1;
   // Access.
   bool IsWrite = false;
   /// Kill/Call: how the write changes the variables: +1 grows them (x++,
@@ -107,8 +112,8 @@ struct Event {
 /// A branch condition, reduced to what path sensitivity needs.
 struct Condition {
   enum Kind : uint8_t { None, Fact, Try } K = None;
-  std::string Key;               ///< Normalised expression text (Fact).
-  std::vector<std::string> Vars; ///< Variables the fact depends on.
+  Symbol Key;               ///< Normalised expression text (Fact).
+  std::vector<Symbol> Vars; ///< Variables the fact depends on.
   bool Memory = false;           ///< Depends on memory, not only locals.
   int TryId = -1;                ///< Try: the try-call tested directly.
   /// The true edge is taken when (atom != 0) XOR Negated.
@@ -125,12 +130,12 @@ struct Block {
 };
 
 struct FunctionFacts {
-  std::string Key;  ///< "name" (external) or "name@file" (static).
-  std::string Name;
+  Symbol Key;  ///< "name" (external) or "name@file" (static).
+  Symbol Name;
   SrcLoc Loc;
   bool IsStatic = false;
   bool InMainFile = false;
-  std::vector<std::string> Params;
+  std::vector<Symbol> Params;
   std::vector<Block> Blocks;
   unsigned Entry = 0;
   unsigned Exit = 0;
@@ -138,9 +143,9 @@ struct FunctionFacts {
 
 /// Something flows into a function-pointer key: a function, or another key.
 struct FptrFlow {
-  std::string Key;      ///< "tag.field", "global", "function#param"
-  std::string Function; ///< A function key flowing in, or
-  std::string FromKey;  ///< another key whose targets flow in.
+  Symbol Key;      ///< "tag.field", "global", "function#param"
+  Symbol Function; ///< A function key flowing in, or
+  Symbol FromKey;  ///< another key whose targets flow in.
 };
 
 struct TUFacts {

@@ -7,10 +7,13 @@ namespace lockwise {
 
 using nlohmann::json;
 
+void to_json(json &J, const Symbol &S) { J = S.str(); }
+void from_json(const json &J, Symbol &S) { S = Symbol(J.get_ref<const std::string &>()); }
+
 // Field names are short: a kernel TU has tens of thousands of events.
 void to_json(json &J, const SrcLoc &L) { J = json::array({L.File, L.Line, L.Column}); }
 void from_json(const json &J, SrcLoc &L) {
-  L.File = J.at(0).get<std::string>();
+  L.File = J.at(0).get<Symbol>();
   L.Line = J.at(1).get<unsigned>();
   L.Column = J.at(2).get<unsigned>();
 }
@@ -74,6 +77,7 @@ void to_json(json &J, const Event &E) {
   if (E.IsWrite) J["w"] = true;
   if (E.Direction) J["dir"] = E.Direction;
   if (E.RetValue >= 0) J["ret"] = E.RetValue;
+  if (E.Assigned >= 0) J["asg"] = E.Assigned;
 }
 void from_json(const json &J, Event &E) {
   E.Kind = (EventKind)J.at("k").get<int>();
@@ -93,12 +97,13 @@ void from_json(const json &J, Event &E) {
   if (J.contains("args")) E.Args = J["args"].get<std::vector<ArgInfo>>();
   E.Macro = J.value("macro", "");
   E.CondText = J.value("cond", "");
-  if (J.contains("condvars")) E.CondVars = J["condvars"].get<std::vector<std::string>>();
-  if (J.contains("vars")) E.Vars = J["vars"].get<std::vector<std::string>>();
+  if (J.contains("condvars")) E.CondVars = J["condvars"].get<std::vector<Symbol>>();
+  if (J.contains("vars")) E.Vars = J["vars"].get<std::vector<Symbol>>();
   E.KillsMemory = J.value("mem", false);
   E.IsWrite = J.value("w", false);
   E.Direction = J.value("dir", 0);
   E.RetValue = J.value("ret", -1);
+  E.Assigned = J.value("asg", -1);
 }
 
 void to_json(json &J, const Condition &C) {
@@ -112,7 +117,7 @@ void to_json(json &J, const Condition &C) {
 void from_json(const json &J, Condition &C) {
   C.K = (Condition::Kind)J.at("k").get<int>();
   C.Key = J.value("key", "");
-  if (J.contains("vars")) C.Vars = J["vars"].get<std::vector<std::string>>();
+  if (J.contains("vars")) C.Vars = J["vars"].get<std::vector<Symbol>>();
   C.Memory = J.value("mem", false);
   C.TryId = J.value("try", -1);
   C.Negated = J.value("neg", false);
@@ -141,7 +146,7 @@ void from_json(const json &J, FunctionFacts &F) {
   F.Loc = J.at("at").get<SrcLoc>();
   F.IsStatic = J.at("static").get<bool>();
   F.InMainFile = J.at("main").get<bool>();
-  F.Params = J.at("params").get<std::vector<std::string>>();
+  F.Params = J.at("params").get<std::vector<Symbol>>();
   F.Blocks = J.at("blocks").get<std::vector<Block>>();
   F.Entry = J.at("entry").get<unsigned>();
   F.Exit = J.at("exit").get<unsigned>();

@@ -8,12 +8,52 @@
 
 namespace lockwise {
 
+bool preferCopy(const FunctionFacts &A, const std::string &ATU,
+                const FunctionFacts &B, const std::string &BTU) {
+  if (A.InMainFile != B.InMainFile)
+    return A.InMainFile;
+  return ATU < BTU;
+}
+
+namespace {
+/// A dropped copy: no key, no blocks.
+void drop(FunctionFacts &F) {
+  F = FunctionFacts();
+}
+} // namespace
+
+void FunctionDeduplicator::add(size_t Index) {
+  std::lock_guard<std::mutex> G(Lock);
+  TUFacts &TU = TUs[Index];
+  for (size_t I = 0; I < TU.Functions.size(); ++I) {
+    FunctionFacts &F = TU.Functions[I];
+    auto [It, Inserted] = ByKey.try_emplace(F.Key, Kept{Index, I});
+    if (Inserted)
+      continue;
+    Kept &Old = It->second;
+    FunctionFacts &OldF = TUs[Old.TU].Functions[Old.Function];
+    if (preferCopy(F, TU.File, OldF, TUs[Old.TU].File)) {
+      drop(OldF);
+      Old = Kept{Index, I};
+    } else {
+      drop(F);
+    }
+  }
+}
+
+void FunctionDeduplicator::compact() {
+  for (TUFacts &TU : TUs)
+    std::erase_if(TU.Functions,
+                  [](const FunctionFacts &F) { return F.Key.empty(); });
+}
+
 Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
   std::sort(TUs.begin(), TUs.end(),
             [](const TUFacts &A, const TUFacts &B) { return A.File < B.File; });
   for (const TUFacts &TU : TUs) {
     for (const FunctionFacts &F : TU.Functions) {
-      // Prefer the copy whose body is in the TU's main file.
+      // TUs are in file order, so the first copy wins unless a later one
+      // has its body in its main file (preferCopy).
       auto [It, Inserted] = ByKey.emplace(F.Key, &F);
       if (!Inserted && !It->second->InMainFile && F.InMainFile)
         It->second = &F;
@@ -54,7 +94,7 @@ std::string Program::className(const LockRef &R) const {
   }
   if (R.Path.empty())
     return Root;
-  return R.Path[0] == '[' ? Root + R.Path : Root + "." + R.Path;
+  return R.Path.str()[0] == '[' ? Root + R.Path : Root + "." + R.Path;
 }
 
 void Program::resolveFunctionPointers() {

@@ -5,11 +5,41 @@
 #include "engine/Facts.h"
 
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 namespace lockwise {
+
+/// Which of two copies of one function (a static inline extracted in every
+/// TU that includes its header) the program keeps: the one whose body is in
+/// its TU's main file, then the one from the first TU by file name -- an
+/// order that does not depend on which TU was parsed first.
+bool preferCopy(const FunctionFacts &A, const std::string &ATU,
+                const FunctionFacts &B, const std::string &BTU);
+
+/// Drops duplicate function copies as TUs arrive, keeping the copy Program
+/// would keep, so that a run holds each header function once instead of
+/// once per TU (eleven times over on the Xen hypervisor).
+class FunctionDeduplicator {
+public:
+  explicit FunctionDeduplicator(std::vector<TUFacts> &TUs) : TUs(TUs) {}
+  /// TUs[Index] has arrived.  Thread-safe.
+  void add(size_t Index);
+  /// Removes the dropped copies' slots (call once all TUs have arrived).
+  void compact();
+
+private:
+  struct Kept {
+    size_t TU;
+    size_t Function;
+  };
+  std::vector<TUFacts> &TUs;
+  std::mutex Lock;
+  std::unordered_map<Symbol, Kept> ByKey;
+};
 
 class Program {
 public:

@@ -21,7 +21,7 @@ using ParamConditions = std::vector<std::pair<int, bool>>;
 
 struct SummaryAcquire {
   ParamConditions When;
-  std::string Lock;
+  Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   bool Try = false;
   bool Recursive = false;
@@ -30,17 +30,17 @@ struct SummaryAcquire {
   /// xenwatch_pid) mutex_lock(...)"): callers cannot tell whether it happens
   /// in their context, so it adds order edges but no double-lock.
   bool Guarded = false;
-  std::string Text;
+  Symbol Text;
   Chain Witness; ///< From the function's entry down to the acquisition.
   bool operator==(const SummaryAcquire &) const = default;
 };
 
 struct HeldOnReturn {
-  std::string Lock;
+  Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool Atomic = false;
-  std::string Text;
+  Symbol Text;
   Chain Witness;
   bool operator==(const HeldOnReturn &O) const {
     return Lock == O.Lock && LockMode == O.LockMode && Recursive == O.Recursive;
@@ -51,7 +51,7 @@ struct HeldOnReturn {
 struct Outcome {
   ParamConditions When;
   std::vector<HeldOnReturn> Acquired;  ///< Held on return, not on entry.
-  std::vector<std::string> Released;   ///< Held on entry, released.
+  std::vector<Symbol> Released;   ///< Held on entry, released.
   /// What these paths return: 0 (zero/NULL), 1 (non-zero), -1 unknown.  A
   /// caller testing the result picks the matching outcomes (a wrapper that
   /// returns NULL or the locked object).
@@ -62,8 +62,8 @@ struct Outcome {
 /// An order edge that only the caller can decide: one end is a parameter's
 /// lock, or the acquired lock is recursive and may already be held.
 struct DeferredEdge {
-  std::string From;
-  std::string To;
+  Symbol From;
+  Symbol To;
   bool RecursiveTarget = false;
   Chain Witness;
   size_t ToStart = 0;
@@ -76,8 +76,8 @@ struct DeferredEdge {
 /// requirement inside), not satisfied within the function.
 struct SummaryNeed {
   NeedObs::Kind K = NeedObs::GuardedAccess;
-  std::string Lock;
-  std::string Subject;
+  Symbol Lock;
+  Symbol Subject;
   bool IsWrite = false;
   Chain Path;
   bool operator==(const SummaryNeed &O) const {
@@ -88,15 +88,15 @@ struct SummaryNeed {
 /// A call somewhere inside whose name a rule is interested in
 /// (forbidden_while_held), with the chain to it.
 struct SummaryCall {
-  std::string Callee;
+  Symbol Callee;
   Chain Path;
   bool operator==(const SummaryCall &O) const { return Callee == O.Callee; }
 };
 
 /// A wait queue whose condition state the function writes without waking it.
 struct SummaryDirty {
-  std::string Queue;
-  std::string Variable;
+  Symbol Queue;
+  Symbol Variable;
   SrcLoc WriteLoc;
   Chain Path; ///< From the function's entry down to the write.
   bool operator==(const SummaryDirty &O) const {

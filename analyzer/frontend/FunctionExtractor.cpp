@@ -169,6 +169,11 @@ private:
   void visitCall(const CallExpr *CE, Block &B);
   void visitPrimitive(const CallExpr *CE, const rules::Primitive &P, Block &B);
   void bindTry(const Expr *Value, const std::string &Var, Block &B);
+  /// 0 for a zero/NULL constant, 1 for a non-zero constant or an address,
+  /// -1 when not known at compile time.
+  int knownTruth(const Expr *V);
+  /// "lock = NULL": the Kill just recorded for VD also says what VD holds.
+  void noteAssigned(const VarDecl *VD, const Expr *Value, Block &B);
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
@@ -212,8 +217,40 @@ private:
   /// Guarded-field accesses by expression, to mark the written ones.
   llvm::DenseMap<const Expr *, std::pair<Block *, size_t>> AccessEvents;
   llvm::DenseMap<const CallExpr *, int> TryIds;
-
+  /// Local variables holding a handle that a "class" primitive returned,
+  /// and the class (libxl's "lock = libxl__lock_domain_userdata(gc, domid)").
+  llvm::DenseMap<const VarDecl *, std::string> HandleVars;
+  void collectHandleVars(const Stmt *S);
+  const rules::Primitive *classPrimitive(const Expr *E) const;
 };
+
+const rules::Primitive *Extraction::classPrimitive(const Expr *E) const {
+  auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(E));
+  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+  if (!Callee || !Callee->getIdentifier())
+    return nullptr;
+  const rules::Primitive *P = Rules.findPrimitive(Callee->getName());
+  return P && !P->Class.empty() ? P : nullptr;
+}
+
+// Before the CFG walk, which may reach a release before the assignment of
+// its handle (a shared "out:" label), so that every release finds it.
+void Extraction::collectHandleVars(const Stmt *S) {
+  if (!S)
+    return;
+  if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
+    if (const rules::Primitive *P = classPrimitive(BO->getRHS()))
+      if (auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+        if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          HandleVars[VD] = Rules.canonical(P->Class);
+  if (auto *DS = dyn_cast<DeclStmt>(S))
+    for (const Decl *D : DS->decls())
+      if (auto *VD = dyn_cast<VarDecl>(D))
+        if (const rules::Primitive *P = classPrimitive(VD->getInit()))
+          HandleVars[VD] = Rules.canonical(P->Class);
+  for (const Stmt *Child : S->children())
+    collectHandleVars(Child);
+}
 
 std::optional<FunctionFacts> Extraction::run() {
   CFG::BuildOptions BO;
@@ -227,6 +264,7 @@ std::optional<FunctionFacts> Extraction::run() {
   if (!G)
     return std::nullopt;
 
+  collectHandleVars(FD->getBody());
   FunctionFacts F;
   F.Key = Key;
   F.Name = FD->getNameAsString();
@@ -274,7 +312,7 @@ void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
   Event Ev;
   Ev.Kind = EventKind::Kill;
   Ev.Loc = userLoc(L, SM);
-  Ev.Vars = std::move(Vars);
+  Ev.Vars = symbols(Vars);
   Ev.KillsMemory = Memory;
   Ev.Direction = Direction;
   B.Events.push_back(std::move(Ev));
@@ -299,6 +337,28 @@ std::vector<std::string> Extraction::writtenNames(const Expr *LHS) {
   if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
     Names.push_back(variableName(DRE->getDecl()));
   return Names;
+}
+
+int Extraction::knownTruth(const Expr *V) {
+  const Expr *Stripped = stripCasts(V);
+  Expr::EvalResult R;
+  if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return 0;
+  if (!V->isValueDependent() && V->getType()->isIntegralOrEnumerationType() &&
+      V->EvaluateAsInt(R, Ctx))
+    return R.Val.getInt() != 0;
+  if (auto *UO = dyn_cast<UnaryOperator>(Stripped); UO && UO->getOpcode() == UO_AddrOf)
+    return 1;
+  return -1;
+}
+
+void Extraction::noteAssigned(const VarDecl *VD, const Expr *Value, Block &B) {
+  // Only a local's value is a fact that no call or store elsewhere changes.
+  if (!VD || !Value || !VD->isLocalVarDeclOrParm() || VD->isStaticLocal())
+    return;
+  if (B.Events.empty() || B.Events.back().Kind != EventKind::Kill)
+    return;
+  B.Events.back().Assigned = knownTruth(Value);
 }
 
 void Extraction::visitElement(const Stmt *S, Block &B) {
@@ -338,8 +398,10 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
                                               : 0);
     markWrite(BO->getLHS());
     if (auto *DRE = dyn_cast<DeclRefExpr>(stripCasts(BO->getLHS()));
-        DRE && BO->getOpcode() == BO_Assign)
+        DRE && BO->getOpcode() == BO_Assign) {
+      noteAssigned(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS(), B);
       bindTry(BO->getRHS(), DRE->getDecl()->getNameAsString(), B);
+    }
     // "x->cb = f" / "x->cb = param": function-pointer flows.
     std::string FKey = fptrKeyOf(BO->getLHS(), FD, SM);
     if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType()) {
@@ -369,6 +431,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
         continue;
       addKill(B, {VD->getNameAsString()}, false, VD->getLocation());
       if (VD->getInit()) {
+        noteAssigned(VD, VD->getInit(), B);
         bindTry(VD->getInit(), VD->getNameAsString(), B);
         if (VD->getType()->isFunctionPointerType())
           if (auto *Fn = designatedFunction(VD->getInit())) {
@@ -389,20 +452,13 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     // one.
     if (const Expr *V = RS->getRetValue()) {
       const Expr *Stripped = stripCasts(V);
-      Expr::EvalResult R;
-      if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
-        Ev.RetValue = 0;
-      else if (!V->isValueDependent() &&
-               V->getType()->isIntegralOrEnumerationType() &&
-               V->EvaluateAsInt(R, Ctx))
-        Ev.RetValue = R.Val.getInt() != 0;
-      else if (auto *UO = dyn_cast<UnaryOperator>(Stripped);
-               UO && UO->getOpcode() == UO_AddrOf)
-        Ev.RetValue = 1;
-      else if (auto *CE = dyn_cast<CallExpr>(Stripped)) {
+      Ev.RetValue = knownTruth(V);
+      auto *CE = dyn_cast<CallExpr>(Stripped);
+      auto *DRE = dyn_cast<DeclRefExpr>(Stripped);
+      if (Ev.RetValue < 0 && CE) {
         if (auto It = TryIds.find(CE); It != TryIds.end())
           Ev.TryId = It->second;
-      } else if (auto *DRE = dyn_cast<DeclRefExpr>(Stripped)) {
+      } else if (Ev.RetValue < 0 && DRE) {
         Ev.BindVar = DRE->getDecl()->getNameAsString();
       }
     }
@@ -522,7 +578,7 @@ void Extraction::visitMember(const MemberExpr *ME, Block &B) {
   LockRef R = Ids.resolveLvalue(ME, FD);
   if (R.K != LockRef::Type && R.K != LockRef::Global)
     return;
-  std::string Field = R.Path.empty() ? R.Root : R.Root + "." + R.Path;
+  std::string Field = R.Path.empty() ? R.Root.str() : R.Root + "." + R.Path;
   if (!GuardedFields.contains(Field))
     return;
   Event Ev;
@@ -571,7 +627,22 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
   Event Ev;
   Ev.Loc = userLoc(CE->getBeginLoc(), SM);
   Ev.Name = P.Name;
-  if (P.Arg < CE->getNumArgs()) {
+  if (!P.Class.empty()) {
+    Ev.Lock.K = LockRef::Global;
+    Ev.Lock.Root = Ev.Lock.Text = Rules.canonical(P.Class);
+  } else if (P.Handle) {
+    // Only a handle this function obtained names a lock we know; the same
+    // release function frees other file locks too.
+    auto *DRE = P.Arg < CE->getNumArgs()
+                    ? dyn_cast<DeclRefExpr>(stripCasts(CE->getArg(P.Arg)))
+                    : nullptr;
+    auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    auto It = VD ? HandleVars.find(VD) : HandleVars.end();
+    if (It == HandleVars.end())
+      return;
+    Ev.Lock.K = LockRef::Global;
+    Ev.Lock.Root = Ev.Lock.Text = It->second;
+  } else if (P.Arg < CE->getNumArgs()) {
     Ev.Lock = Ids.resolvePointer(CE->getArg(P.Arg), FD);
     Ev.Lock.Text = spelling(CE->getArg(P.Arg));
   }
@@ -673,7 +744,7 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
       for (std::string &V : writtenNames(UO->getSubExpr()))
         AddrTaken.push_back(std::move(V));
   }
-  Ev.Vars = std::move(AddrTaken);
+  Ev.Vars = symbols(AddrTaken);
   // The list primitives say which way they move a list (for lost-wakeup:
   // removing an entry cannot make "!list_empty(&l)" true).
   llvm::StringRef N = Ev.Name;
@@ -814,7 +885,7 @@ Condition Extraction::reduceCondition(const Expr *E) {
   C.Key = Text;
   std::sort(Vars.begin(), Vars.end());
   Vars.erase(std::unique(Vars.begin(), Vars.end()), Vars.end());
-  C.Vars = std::move(Vars);
+  C.Vars = symbols(Vars);
   C.Memory = Memory;
   C.Negated = Negated;
   return C;

@@ -207,7 +207,7 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
         R.K = LockRef::Type;
         R.Root = recordName(VT);
         R.StaticGlobal = false;
-        R.File.clear();
+        R.File = Symbol();
       }
       break;
     }

@@ -118,10 +118,10 @@ void LockGraph::writeJson(llvm::raw_ostream &OS) const {
   for (auto &[Key, E] : Edges) {
     llvm::json::Array Witness;
     for (const WitnessStep &S : E.Witness)
-      Witness.push_back(llvm::json::Object{{"file", S.Loc.File},
+      Witness.push_back(llvm::json::Object{{"file", S.Loc.File.str()},
                                            {"line", S.Loc.Line},
-                                           {"function", S.Function},
-                                           {"message", S.Message}});
+                                           {"function", S.Function.str()},
+                                           {"message", S.Message.str()}});
     EdgeArr.push_back(llvm::json::Object{
         {"from", Key.first}, {"to", Key.second}, {"witness", std::move(Witness)}});
   }

@@ -203,6 +203,7 @@ extractAll(const std::vector<CompileCommand> &Commands,
            const rules::RuleSet &Rules, const DriverInputs &In,
            unsigned &CacheHits) {
   std::vector<TUFacts> TUs(Commands.size());
+  FunctionDeduplicator Dedup(TUs);
   FactsCache Cache(In.CacheDir, Rules);
   std::atomic<unsigned> Hits{0}, Done{0};
   std::mutex ProgressLock;
@@ -215,6 +216,7 @@ extractAll(const std::vector<CompileCommand> &Commands,
       TUs[I] = extractTU(Commands[I], Rules);
       Cache.store(Commands[I], TUs[I]);
     }
+    Dedup.add(I);
     unsigned N = ++Done;
     if (!In.Progress)
       return;
@@ -240,6 +242,7 @@ extractAll(const std::vector<CompileCommand> &Commands,
       Pool.async([&, I] { One(I); });
     Pool.wait();
   }
+  Dedup.compact();
   CacheHits = Hits;
   return TUs;
 }

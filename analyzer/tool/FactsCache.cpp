@@ -45,7 +45,8 @@ FactsCache::FactsCache(std::string Dir, const rules::RuleSet &Rules)
          ":" + std::to_string((int)P.Mode) + std::to_string(P.Recursive) +
          std::to_string(P.RecursiveArg ? (int)*P.RecursiveArg : -1) +
          std::to_string(P.DisablesIrq) + std::to_string((int)P.Success) +
-         std::to_string(P.Sleeps) + "\n";
+         std::to_string(P.Sleeps) + std::to_string(P.Handle) + ":" +
+         Rules.canonical(P.Class) + "\n";
   for (const std::string &T : Rules.LockTypes)
     S += "type:" + T + "\n";
   // Guarded fields decide which accesses become events.

@@ -15,11 +15,11 @@ namespace {
 Value chainJson(const Chain &C) {
   Array Steps;
   for (const WitnessStep &S : C)
-    Steps.push_back(Object{{"file", S.Loc.File},
+    Steps.push_back(Object{{"file", S.Loc.File.str()},
                            {"line", S.Loc.Line},
                            {"column", S.Loc.Column},
-                           {"function", S.Function},
-                           {"message", S.Message}});
+                           {"function", S.Function.str()},
+                           {"message", S.Message.str()}});
   return Steps;
 }
 
@@ -115,7 +115,7 @@ Value queryHeldAt(const std::vector<std::string> &Keys, const std::string &Name,
     for (const HeldAtCall *C : Why.Calls)
       Callers.push_back(Object{{"caller", C->Caller},
                                {"callee", C->Callee},
-                               {"file", C->Loc.File},
+                               {"file", C->Loc.File.str()},
                                {"line", C->Loc.Line}});
     Out.push_back(Object{{"lock", L}, {"callers", std::move(Callers)}});
   }

@@ -213,7 +213,7 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
       continue;
     checkKeys(E, P,
               {"name", "names", "op", "arg", "mode", "recursive", "irq",
-               "success", "sleeps", "recursive_arg"},
+               "success", "sleeps", "recursive_arg", "class", "handle"},
               "a primitive");
     Primitive Prim;
     Prim.Pos = pos(P);
@@ -271,6 +271,15 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     Flag("recursive", Prim.Recursive);
     Flag("irq", Prim.DisablesIrq);
     Flag("sleeps", Prim.Sleeps);
+    Flag("handle", Prim.Handle);
+    optionalString(E, P, "class", Prim.Class);
+    if (!Prim.Class.empty() && Prim.Op != PrimitiveOp::Acquire &&
+        Prim.Op != PrimitiveOp::TryAcquire)
+      error(P + "/class", "'class' names the lock of an acquire or try primitive "
+                          "that returns a handle");
+    if (Prim.Handle && Prim.Op != PrimitiveOp::Release)
+      error(P + "/handle", "'handle' is for release primitives that take the "
+                           "handle an acquire with 'class' returned");
 
     std::vector<std::string> Names;
     if (auto It = E.find("names"); It != E.end())

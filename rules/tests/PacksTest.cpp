@@ -292,7 +292,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),
       (std::set<std::string>{"name", "names", "op", "arg", "mode", "recursive",
-                             "irq", "success", "sleeps", "recursive_arg"}));
+                             "irq", "success", "sleeps", "recursive_arg",
+                             "class", "handle"}));
   EXPECT_EQ(Keys(D["hierarchy"]["properties"]),
             (std::set<std::string>{"name", "order", "why"}));
   EXPECT_EQ(Keys(D["guarded"]["properties"]),

@@ -57,6 +57,37 @@ TEST(RuleLoader, UnknownKeyIsAWarningWithPosition) {
   EXPECT_NE(Diags[0].Message.find("hierachies"), std::string::npos);
 }
 
+TEST(RuleLoader, HandlePrimitivesNameTheirClass) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"aliases": {"json_lock": "libxl__domain_userdata_lock"},
+    "primitives": [
+      {"op": "try", "name": "libxl__lock_domain_userdata", "class": "json_lock"},
+      {"op": "release", "name": "libxl__unlock_file", "handle": true}]})";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  const Primitive *Lock = Rules.findPrimitive("libxl__lock_domain_userdata");
+  ASSERT_NE(Lock, nullptr);
+  EXPECT_EQ(Rules.canonical(Lock->Class), "libxl__domain_userdata_lock");
+  const Primitive *Unlock = Rules.findPrimitive("libxl__unlock_file");
+  ASSERT_NE(Unlock, nullptr);
+  EXPECT_TRUE(Unlock->Handle);
+}
+
+TEST(RuleLoader, HandleKeysOnTheWrongOpAreErrors) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = "{\"primitives\": [\n"
+                     "  {\"op\": \"release\", \"name\": \"u\", \"class\": \"c\"},\n"
+                     "  {\"op\": \"acquire\", \"name\": \"l\", \"handle\": true}]}";
+  EXPECT_FALSE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  ASSERT_EQ(Diags.size(), 2u);
+  EXPECT_EQ(Diags[0].Pos.Line, 2u);
+  EXPECT_NE(Diags[0].Message.find("'class'"), std::string::npos);
+  EXPECT_EQ(Diags[1].Pos.Line, 3u);
+  EXPECT_NE(Diags[1].Message.find("'handle'"), std::string::npos);
+}
+
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;

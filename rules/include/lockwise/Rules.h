@@ -62,6 +62,13 @@ struct Primitive {
                             ///< re-enables).
   SuccessValue Success = SuccessValue::NonZero;
   bool Sleeps = false;      ///< Blocking acquisition (mutexes, rwsems).
+  /// acquire/try: the lock is this class, not an argument -- the primitive
+  /// returns a handle to it (libxl__lock_domain_userdata() returns the
+  /// libxl__flock of the domain's userdata lock).
+  std::string Class;
+  /// release: the argument is a handle a "class" primitive returned; the
+  /// class released is the one that handle was obtained for.
+  bool Handle = false;
   SourcePos Pos;
 };
 
