@@ -798,7 +798,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         continue;
       release(N, L, R, E.Loc, {CallStep});
     }
-    if (E.TryId >= 0)
+    // Only what is known: an absent result reads as unknown, and a path
+    // through a long function would otherwise carry one entry per call.
+    if (E.TryId >= 0 && O.Returns >= 0)
       N.Results[E.TryId] = O.Returns;
     // An outcome conditional on a parameter we pass our own parameter to
     // becomes conditional on ours: "_get_gfn_type_access(..., locked)".
