@@ -16,6 +16,7 @@ extern "C" {
 void xenbus_scenario_notify(int buggy);
 void xenbus_scenario_reply_order(int buggy);
 unsigned long xenbus_bench(unsigned iterations);
+unsigned long xenbus_rtt_bench(unsigned iterations);
 
 void xenwatch_scenario_stuck_callback(int buggy);
 void mtwatch_scenario_duplicate(int buggy);

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,17 +120,29 @@ int runScenario(const Options &O) {
   return 0;
 }
 
+/// Context switches of every thread of the process so far: a benchmark
+/// bound by thread wake-ups rather than by its own work shows many per op.
+long contextSwitches() {
+  rusage U;
+  getrusage(RUSAGE_SELF, &U);
+  return U.ru_nvcsw + U.ru_nivcsw;
+}
+
 int runBench(const Options &O) {
   for (const Bench &B : benches()) {
     if (B.Core != O.Bench)
       continue;
+    long Switches = contextSwitches();
     auto Start = std::chrono::steady_clock::now();
     unsigned long Ops = B.Run(O.Iterations);
     double Sec = std::chrono::duration<double>(
                      std::chrono::steady_clock::now() - Start)
                      .count();
-    std::printf("%s ops=%lu seconds=%.4f ops_per_sec=%.1f\n", B.Core.c_str(),
-                Ops, Sec, Sec > 0 ? double(Ops) / Sec : 0.0);
+    Switches = contextSwitches() - Switches;
+    std::printf("%s ops=%lu seconds=%.4f ops_per_sec=%.1f "
+                "switches_per_op=%.3f\n",
+                B.Core.c_str(), Ops, Sec, Sec > 0 ? double(Ops) / Sec : 0.0,
+                Ops ? double(Switches) / double(Ops) : 0.0);
     return 0;
   }
   std::fprintf(stderr, "lockwise-scenario: unknown core '%s'\n",

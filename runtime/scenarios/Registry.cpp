@@ -84,9 +84,10 @@ unsigned long pthreadOps(unsigned Iterations) {
 
 const std::vector<Bench> &benches() {
   static const std::vector<Bench> All = {
-      {"pthread", pthreadOps},  {"lockops", lockOps},
-      {"xenbus", xenbus_bench}, {"mtwatch", mtwatch_bench},
-      {"pod", pod_bench},       {"libxl", libxl_bench}};
+      {"pthread", pthreadOps},    {"lockops", lockOps},
+      {"xenbus", xenbus_bench},   {"xenbus-rtt", xenbus_rtt_bench},
+      {"mtwatch", mtwatch_bench}, {"pod", pod_bench},
+      {"libxl", libxl_bench}};
   return All;
 }
 

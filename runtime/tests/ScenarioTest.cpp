@@ -122,6 +122,35 @@ TEST(Scenario, SeededRunIsReplayable) {
   EXPECT_EQ(JA["stats"]["schedule_steps"], JB["stats"]["schedule_steps"]);
 }
 
+// The xenbus benchmark's /dev/xen/xenbus clients keep requests in flight
+// (the request ring fills up): nothing to report, in real
+// time and explored, and the reply reaches the reader under
+// xs_response_mutex, in the order the Linux rules declare.
+TEST(Scenario, XenbusDeviceClientsAreClean) {
+  std::string Rules;
+#ifdef LOCKWISE_HAVE_RULES
+  Rules = "LOCKWISE_RULES=" LOCKWISE_TEST_DATA
+          "/../../../rules/linux-xenbus.jsonc ";
+#endif
+  for (std::string Mode : {"real", "explored"}) {
+    std::string Report = reportPath("xenbus-dev-" + Mode);
+    std::string Env = Rules + "LOCKWISE_REPORT=" + Report + " ";
+    if (Mode == "explored")
+      Env += "LOCKWISE_SHAKE=3 LOCKWISE_SEED=1 ";
+    int Exit;
+    std::string Out = run("--bench xenbus --iterations 2000", Exit, Env);
+    ASSERT_EQ(Exit, 0) << Out;
+    EXPECT_NE(Out.find("xenbus ops=2000 "), std::string::npos) << Out;
+    nlohmann::json J = readReport(Report);
+    EXPECT_TRUE(J["findings"].empty()) << Mode << ": " << J["findings"];
+    bool Queued = false;
+    for (const auto &E : J["observed_edges"])
+      Queued |= E.value("from", "") == "xs_response_mutex" &&
+                E.value("to", "") == "xenbus_file_priv.reply_mutex";
+    EXPECT_TRUE(Queued) << Mode << ": " << J["observed_edges"];
+  }
+}
+
 TEST(Scenario, ListAndUsage) {
   int Exit;
   std::string Out = run("--list", Exit);

@@ -114,8 +114,12 @@ static int xb_read(void *data, unsigned int len) {
     virt_mb();
     lockwise_hb_release(&intf->rsp_cons);
     WRITE_ONCE(intf->rsp_cons, cons + avail);
-    /* Notify only when the ring was full: xenstored may wait for room. */
-    if (prod - cons >= XENSTORE_RING_SIZE)
+    /* Notify only when the ring was full: xenstored may wait for room.
+     * The producer is read again after publishing the consumer, as in
+     * Linux: xenstored may have filled the ring since it was read above,
+     * and then looked at the old consumer index before sleeping. */
+    virt_mb();
+    if (READ_ONCE(intf->rsp_prod) - cons >= XENSTORE_RING_SIZE)
       notify_remote_via_evtchn();
   }
   return bytes;
@@ -136,7 +140,9 @@ static void deliver_reply(struct xb_req_data *req, char *body) {
     lockwise_hb_release(&req->state);
     WRITE_ONCE(req->state, xb_req_state_got_reply);
   }
-  wake_up(&req->wq);
+  /* Wakes the caller, or queues the reply for the device's reader (which
+   * frees req: it is not to be touched after this). */
+  req->cb(req);
 }
 
 /* Reads at most what the ring holds; a message may take several calls, and

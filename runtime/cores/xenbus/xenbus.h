@@ -2,8 +2,10 @@
  *
  * A user-space xenbus after the 2017 rewrite: callers queue requests on
  * xb_write_list; the xenbus thread writes them to the shared xenstore ring
- * and matches replies from the ring against xs_reply_list; a simulated
- * xenstored serves the other end.  Event channels are wait queues.
+ * and matches replies from the ring against xs_reply_list, handing each to
+ * its request's callback (wake the kernel caller, or queue it for the
+ * /dev/xen/xenbus reader); a simulated xenstored serves the other end.
+ * Event channels are wait queues.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef LOCKWISE_CORES_XENBUS_H
@@ -47,6 +49,11 @@ struct xb_req_data {
   const void *body_out; /* request payload */
   char *body;           /* reply payload, set by the xenbus thread */
   int state;            /* enum xb_req_state, READ_ONCE/WRITE_ONCE */
+  /* Called by the xenbus thread with the reply in place, under
+   * xb_write_mutex: xs_wake_up() for xs_talk, or the device's queueing. */
+  void (*cb)(struct xb_req_data *req);
+  void *par;              /* the callback's argument */
+  uint32_t caller_req_id; /* the id the device's user chose, given back */
 };
 
 /* The two bugs, chosen by the scenario. */
@@ -66,8 +73,22 @@ void xb_init_comms(void);
 void xb_stop_comms(void);
 void notify_remote_via_evtchn(void);
 
-/* xs.c: one request/reply round trip; returns the reply length or -1. */
+/* xs.c */
+/* Queues req (msg, body_out, cb set) for the xenbus thread. */
+void xs_send(struct xb_req_data *req);
+/* One request/reply round trip; returns the reply length or -1. */
 int xs_talk(uint32_t type, const char *payload, char *reply, unsigned len);
+
+/* dev.c: /dev/xen/xenbus (xenbus_dev_frontend.c), requests in flight. */
+struct xenbus_file_priv;
+struct xenbus_file_priv *xenbus_file_open(void);
+/* Takes a request's header and payload, in pieces if need be; a complete
+ * one is sent at once.  Returns len, or -1 for a malformed request. */
+int xenbus_file_write(struct xenbus_file_priv *u, const void *buf,
+                      unsigned len);
+/* Copies out queued reply bytes, sleeping until there are some. */
+unsigned xenbus_file_read(struct xenbus_file_priv *u, void *buf, unsigned len);
+void xenbus_file_release(struct xenbus_file_priv *u);
 
 /* xenstored.c */
 void xenstored_start(void);

@@ -28,6 +28,12 @@ static int requests_pending(void) {
   return READ_ONCE(intf->req_prod) != READ_ONCE(intf->req_cons);
 }
 
+static int rsp_room(void) {
+  struct xenstore_domain_interface *intf = &xen_store_interface;
+  return READ_ONCE(intf->rsp_prod) - READ_ONCE(intf->rsp_cons) !=
+         XENSTORE_RING_SIZE;
+}
+
 static void respond(const struct xsd_sockmsg *req, const char *body) {
   struct xenstore_domain_interface *intf = &xen_store_interface;
   struct xsd_sockmsg hdr = *req;
@@ -37,16 +43,30 @@ static void respond(const struct xsd_sockmsg *req, const char *body) {
   memcpy(out + sizeof(hdr), body, hdr.len);
   unsigned int total = sizeof(hdr) + hdr.len;
 
-  /* The guest holds at most a few replies unread: the ring has room. */
-  XENSTORE_RING_IDX prod = READ_ONCE(intf->rsp_prod);
-  virt_mb();
-  lockwise_hb_acquire(&intf->rsp_cons);
-  for (unsigned int i = 0; i < total; ++i)
-    intf->rsp[MASK_XENSTORE_IDX(prod + i)] = out[i];
-  virt_wmb();
-  lockwise_hb_release(&intf->rsp_prod);
-  WRITE_ONCE(intf->rsp_prod, prod + total);
-  xb_wake_waiting();
+  /* With requests in flight the replies may fill the ring: write what
+   * fits, publish it, and sleep until the guest has read a full ring (it
+   * raises the event then, see xb_read). */
+  for (unsigned int done = 0; done < total;) {
+    wait_event(xenstored_waitq, rsp_room() || kthread_should_stop());
+    XENSTORE_RING_IDX prod = READ_ONCE(intf->rsp_prod);
+    XENSTORE_RING_IDX cons = READ_ONCE(intf->rsp_cons);
+    if (prod - cons == XENSTORE_RING_SIZE)
+      return; /* stopping with the guest gone */
+    virt_mb();
+    lockwise_hb_acquire(&intf->rsp_cons);
+    unsigned int n = XENSTORE_RING_SIZE - (prod - cons);
+    if (n > total - done)
+      n = total - done;
+    for (unsigned int i = 0; i < n; ++i)
+      intf->rsp[MASK_XENSTORE_IDX(prod + i)] = out[done + i];
+    done += n;
+    virt_wmb();
+    lockwise_hb_release(&intf->rsp_prod);
+    WRITE_ONCE(intf->rsp_prod, prod + n);
+    /* Publish the producer before looking at the consumer again. */
+    virt_mb();
+    xb_wake_waiting();
+  }
 }
 
 static void serve(const struct xsd_sockmsg *msg, char *payload) {
@@ -79,6 +99,7 @@ static void consume(void) {
   XENSTORE_RING_IDX prod = READ_ONCE(intf->req_prod);
   virt_rmb();
   lockwise_hb_acquire(&intf->req_prod);
+  XENSTORE_RING_IDX first = cons;
   while (cons != prod && inlen < sizeof(inbuf))
     inbuf[inlen++] = intf->req[MASK_XENSTORE_IDX(cons++)];
   virt_mb();
@@ -86,6 +107,11 @@ static void consume(void) {
   WRITE_ONCE(intf->req_cons, cons);
   /* Publish the consumer index before looking at the producer again. */
   virt_mb();
+  /* The guest sleeps on a full ring: raise its event if the ring was full
+   * before this read, with the producer read again now (the guest may
+   * have filled it meanwhile) -- xb_read's rule, the other way round. */
+  if (READ_ONCE(intf->req_prod) - first >= XENSTORE_RING_SIZE)
+    xb_wake_waiting();
 
   for (;;) {
     struct xsd_sockmsg msg;

@@ -10,6 +10,22 @@ static int test_reply(struct xb_req_data *req) {
   return READ_ONCE(req->state) == xb_req_state_got_reply;
 }
 
+static void xs_wake_up(struct xb_req_data *req) { wake_up(&req->wq); }
+
+void xs_send(struct xb_req_data *req) {
+  req->state = xb_req_state_queued;
+  mutex_lock(&xb_write_mutex);
+  req->msg.req_id = ++xs_request_id;
+  list_add_tail(&req->list, &xb_write_list);
+  /* As Linux: a list that was not empty has had its wake-up, and the
+   * xenbus thread drains it before it sleeps (or xenstored's event for
+   * room in the ring wakes it). */
+  bool notify = req->list.prev == &xb_write_list;
+  mutex_unlock(&xb_write_mutex);
+  if (notify)
+    wake_up(&xb_waitq);
+}
+
 int xs_talk(uint32_t type, const char *payload, char *reply, unsigned len) {
   struct xb_req_data *req = calloc(1, sizeof(*req));
   init_waitqueue_head(&req->wq);
@@ -17,13 +33,8 @@ int xs_talk(uint32_t type, const char *payload, char *reply, unsigned len) {
   req->msg.type = type;
   req->msg.len = (uint32_t)strlen(payload) + 1;
   req->body_out = payload;
-  req->state = xb_req_state_queued;
-
-  mutex_lock(&xb_write_mutex);
-  req->msg.req_id = ++xs_request_id;
-  list_add_tail(&req->list, &xb_write_list);
-  mutex_unlock(&xb_write_mutex);
-  wake_up(&xb_waitq);
+  req->cb = xs_wake_up;
+  xs_send(req);
 
   wait_event(req->wq, test_reply(req));
   /* Read req->state before all other fields. */
