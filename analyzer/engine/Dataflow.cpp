@@ -395,6 +395,11 @@ private:
   WitnessStep step(const SrcLoc &Loc, std::string Msg) const {
     return WitnessStep{Loc, F.Name, std::move(Msg)};
   }
+  /// The last step of a chain to a declared requirement.
+  WitnessStep requiresStep(const SrcLoc &Loc, const std::string &Function,
+                           const std::string &Lock) const {
+    return step(Loc, Function + " requires '" + Lock + "' (rules)");
+  }
 
   const Program &P;
   const FunctionFacts &F;
@@ -686,7 +691,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (R != Rules.Requires.end())
         for (const std::string &L : R->second)
           needAtCall(S, NeedObs::Declared, L, TName, false,
-                     {CallStep, step(E.Loc, TName + " requires '" + L + "' (rules)")},
+                     {CallStep, requiresStep(E.Loc, TName, L)},
                      E.Loc);
       continue;
     }
@@ -1111,7 +1116,7 @@ void FunctionAnalysis::entryNeeds() {
     for (const std::string &L : It->second) {
       EntryRequired.insert(L);
       addNeed(NeedObs::Declared, L, F.Name, false,
-              {step(F.Loc, F.Name + " requires '" + L + "' (rules)")});
+              {requiresStep(F.Loc, F.Name, L)});
     }
 }
 

@@ -50,13 +50,16 @@ void FunctionDeduplicator::compact() {
 Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
   std::sort(TUs.begin(), TUs.end(),
             [](const TUFacts &A, const TUFacts &B) { return A.File < B.File; });
+  // Facts from shards or older caches may still hold several copies.
+  std::map<std::string, const std::string *> KeptFrom; // key -> TU file
   for (const TUFacts &TU : TUs) {
     for (const FunctionFacts &F : TU.Functions) {
-      // TUs are in file order, so the first copy wins unless a later one
-      // has its body in its main file (preferCopy).
       auto [It, Inserted] = ByKey.emplace(F.Key, &F);
-      if (!Inserted && !It->second->InMainFile && F.InMainFile)
+      const std::string *&From = KeptFrom[F.Key];
+      if (Inserted || preferCopy(F, TU.File, *It->second, *From)) {
         It->second = &F;
+        From = &TU.File;
+      }
       for (const Block &B : F.Blocks)
         for (const Event &E : B.Events)
           if (E.Lock.K == LockRef::Global && E.Lock.StaticGlobal)
