@@ -15,7 +15,8 @@ const char *OrderCycleCheck::summary() const {
 }
 
 void OrderCycleCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
-  for (const std::vector<std::string> &Cycle : Ctx.Graph.cycles()) {
+  for (const LockGraph::CycleReport &R : Ctx.Graph.reportedCycles()) {
+    const std::vector<std::string> &Cycle = R.Cycle;
     size_t N = Cycle.size();
     // The closing edge: from the last lock back to the first.
     const LockEdge *Closing = Ctx.Graph.edge(Cycle[N - 1], Cycle[0]);
@@ -29,6 +30,12 @@ void OrderCycleCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
     Finding F = newFinding(id());
     F.Message = "possible circular locking dependency: acquiring '" + Cycle[0] +
                 "' while holding '" + Cycle[N - 1] + "' closes the cycle " + Chain;
+    if (R.ComponentLocks > N)
+      F.Message += " (one of the cycles among " +
+                   std::to_string(R.ComponentLocks) + " locks and " +
+                   std::to_string(R.ComponentEdges) +
+                   " order edges with no consistent order; `lockwise graph "
+                   "--around '" + Cycle[0] + "'` shows them)";
     setLocation(F, At.Loc);
     F.Function = At.Function;
     F.Locks = Cycle;

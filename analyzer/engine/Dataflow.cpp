@@ -48,6 +48,7 @@ struct RuleIndex {
   std::vector<Continuous> Continuously;
   std::map<std::string, std::string> Guarded;
   std::set<std::string> RecursiveLocks;
+  std::set<std::string> CrashPaths;
   struct Wait {
     std::string Queue, Condition;
     SrcLoc Loc;
@@ -84,6 +85,10 @@ struct HeldLock {
   bool ViaCall = false;
   /// A spinning lock (spinlock, rwlock): sleeping while it is held is a bug.
   bool Atomic = false;
+  /// Taken again after this function dropped the caller's hold on it
+  /// (do_tasklet_work() around the handler): on return it is the caller's
+  /// lock as on entry, neither acquired nor released.
+  bool Reentered = false;
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -255,6 +260,35 @@ bool intersectInto(PathState &A, const PathState &B) {
   return Changed;
 }
 
+/// Locks held on entry that this path has released and not taken again.
+std::vector<Symbol> droppedOnEntry(const PathState &S) {
+  std::vector<Symbol> Out;
+  for (const ReleaseMark &R : S.Released)
+    if (!R.AcquiredHere)
+      Out.push_back(R.Lock);
+  return Out; // Released is sorted by lock.
+}
+
+/// What a callee dropped before an acquisition, seen from the caller: the
+/// caller's own dropped entry locks, and the callee's that the caller does
+/// not hold itself (so they were held by the caller's callers).
+std::vector<Symbol> droppedThroughCall(const PathState &S,
+                                       const std::vector<Symbol> &CalleeDropped) {
+  std::vector<Symbol> Out = droppedOnEntry(S);
+  for (Symbol L : CalleeDropped)
+    if (!L.empty() && std::none_of(S.Held.begin(), S.Held.end(),
+                                   [&](const HeldLock &H) { return H.Lock == L; }))
+      Out.push_back(L);
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+/// Keeps in A what B also has (both sorted).
+void intersectSorted(std::vector<Symbol> &A, const std::vector<Symbol> &B) {
+  std::erase_if(A, [&](Symbol L) { return !std::binary_search(B.begin(), B.end(), L); });
+}
+
 Chain extend(const Chain &Prefix, const Chain &Suffix) {
   Chain Out = Prefix;
   Out.insert(Out.end(), Suffix.begin(), Suffix.end());
@@ -383,11 +417,32 @@ private:
   void summariseAcquire(const std::string &Lock, Mode M, bool Try,
                         bool Recursive, int RecursiveParam, bool Guarded,
                         const std::string &Text, const Chain &Path,
-                        const ParamConditions &When);
+                        const ParamConditions &When,
+                        std::vector<Symbol> Dropped);
   /// The branch facts of S that are about this function's parameters.
   ParamConditions paramConditions(const PathState &S) const;
   std::string substitute(const std::string &CalleeLock,
                          const std::vector<ArgInfo> &Args) const;
+  /// The branch-fact key an argument stands for (our parameter or local
+  /// variable passed as is), or empty.
+  Symbol argFact(const Event &E, int Index) const {
+    if (Index < 0 || (size_t)Index >= E.Args.size())
+      return Symbol();
+    const ArgInfo &A = E.Args[Index];
+    if (A.Param >= 0 && (size_t)A.Param < F.Params.size())
+      return F.Params[A.Param];
+    return A.Var;
+  }
+  /// substitute() over a sorted list; the result is sorted too.
+  std::vector<Symbol> substituteAll(const std::vector<Symbol> &Locks,
+                                    const std::vector<ArgInfo> &Args) const {
+    std::vector<Symbol> Out;
+    for (Symbol L : Locks)
+      if (std::string X = substitute(L, Args); !X.empty())
+        Out.push_back(Symbol(X));
+    std::sort(Out.begin(), Out.end());
+    return Out;
+  }
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
                   unsigned Origin);
   void finish(const std::vector<PathState> &ExitStates);
@@ -414,7 +469,7 @@ private:
   // Rule-driven transfer (sleep-in-atomic, held-across, needs, broken-hold,
   // lost-wakeup).
   void sleepAt(PathState &S, const std::string &What, const Chain &Path,
-               const SrcLoc &Loc);
+               const SrcLoc &Loc, std::vector<Symbol> Dropped = {});
   /// A call by name: forbidden_while_held and the "to" side of
   /// held_continuously.  Through a callee's summary (Direct false) the
   /// order of its calls is unknown, so held_continuously is left to the
@@ -518,11 +573,13 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
                                         int RecursiveParam, bool Guarded,
                                         const std::string &Text,
                                         const Chain &Path,
-                                        const ParamConditions &When) {
+                                        const ParamConditions &When,
+                                        std::vector<Symbol> Dropped) {
   if (Lock.empty())
     return;
   for (SummaryAcquire &A : Out.Acquires)
     if (A.Lock == Lock && A.LockMode == M && A.Try == Try) {
+      intersectSorted(A.Dropped, Dropped);
       if (Path.size() < A.Witness.size()) {
         A.Witness = Path;
         A.Text = Text;
@@ -535,8 +592,8 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
       });
       return;
     }
-  Out.Acquires.push_back(
-      {When, Lock, M, Try, Recursive, RecursiveParam, Guarded, Text, Path});
+  Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
+                          Guarded, Text, Path, std::move(Dropped)});
 }
 
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
@@ -570,6 +627,8 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
     for (const HeldLock &H : S.Held)
       addEdge(H.Lock, Lock, *H.Site, Path, Recursive);
   HeldLock N;
+  const ReleaseMark *Dropped = S.findReleased(Lock);
+  N.Reentered = Dropped && !Dropped->AcquiredHere;
   N.Lock = Lock;
   N.LockMode = M;
   N.Recursive = Recursive;
@@ -588,8 +647,9 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
   if (HeldLock *H = S.findHeld(Lock)) {
     if (--H->Count > 0)
       return;
+    bool Reentered = H->Reentered;
     std::erase_if(S.Held, [&](const HeldLock &X) { return X.Lock == Lock; });
-    S.setReleased({Lock, Loc, true});
+    S.setReleased({Lock, Loc, !Reentered});
     for (ArmedMark &A : S.Armed)
       if (!A.Broken && Rules.Continuously[A.Rule].Lock == Lock) {
         A.Broken = true;
@@ -622,6 +682,9 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
       continue;
     PendingTry T = std::move(*It);
     S.Pending.erase(It);
+    // Remembered, so that a second test of the same result (the macro's
+    // "?:", then the caller's "if") takes the same side.
+    S.Results[TryId] = AtomNonZero ? 1 : 0;
     bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
     if (Success)
       acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
@@ -695,9 +758,12 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
                      E.Loc);
       continue;
     }
+    std::string TName = T.substr(0, T.find('@'));
+    // The system is going down: nothing in there orders our locks.
+    if (Rules.CrashPaths.count(TName))
+      continue;
     const Summary &Sum = It->second;
     Used.push_back({&Sum, T});
-    std::string TName = T.substr(0, T.find('@'));
     WitnessStep Step = CallStep;
     if (Targets.size() > 1)
       Step.Message = F.Name + " calls " + TName + " through " + E.FptrKey;
@@ -718,11 +784,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
           Text = E.Args[Index].Lock.Text;
       }
+      std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path,
-                       paramConditions(S));
+                       paramConditions(S), droppedThroughCall(S, Dropped));
       if (HeldLock *H = S.findHeld(L)) {
-        bool Managed = Sum.releasesFromEntry(A.Lock);
+        bool Managed = Sum.releasesFromEntry(A.Lock) ||
+                       std::binary_search(Dropped.begin(), Dropped.end(), L);
         if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
             !Rules.RecursiveLocks.count(L) &&
             !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
@@ -734,7 +802,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       }
       if (!A.Try)
         for (const HeldLock &H : S.Held)
-          addEdge(H.Lock, L, *H.Site, Path, Recursive);
+          if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock))
+            addEdge(H.Lock, L, *H.Site, Path, Recursive);
     }
     for (const DeferredEdge &D : Sum.Deferred) {
       std::string From = substitute(D.From, E.Args);
@@ -750,7 +819,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     }
     // What happens inside the callee, seen with the caller's locks.
     if (!Sum.Sleeps.empty())
-      sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc);
+      sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc,
+              substituteAll(Sum.SleepsDropped, E.Args));
     for (const SummaryNeed &N : Sum.Needs)
       needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
                  extend({Step}, N.Path), E.Loc);
@@ -795,6 +865,31 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         if (&X == &O)
           Sum = SumPtr;
     PathState N = Base;
+    // An outcome conditional on an argument that is our own parameter or
+    // local variable becomes a branch fact on it: "_get_gfn_type_access(...,
+    // locked)", "spin_lock_if(locking, ...)" then "if (locking)".  An
+    // outcome the path's facts contradict is not taken.
+    bool Feasible = true;
+    for (auto [Index, NonZero] : O.When) {
+      // The argument is a try-lock's (or a call's) result: this outcome
+      // says what it was ("lock_evaluate_nospec(_read_trylock(l))").
+      if (int Id = (size_t)Index < E.Args.size() ? E.Args[Index].TryId : -1; Id >= 0) {
+        auto Known = N.Results.find(Id);
+        if (Known != N.Results.end() && Known->second >= 0)
+          Feasible &= (Known->second != 0) == NonZero;
+        else
+          resolveTry(N, Id, NonZero);
+      }
+      Symbol Name = argFact(E, Index);
+      if (Name.empty())
+        continue;
+      if (const FactValue *Known = N.findFact(Name))
+        Feasible &= Known->Value == NonZero;
+      else
+        N.addFact({Name, 0, NonZero, {Name}, false});
+    }
+    if (!Feasible && AllOutcomes.size() > 1)
+      continue;
     for (const std::string &R : O.Released) {
       std::string L = substitute(R, E.Args);
       // A lock the callee itself takes and keeps across calls is its own
@@ -807,15 +902,6 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     // through a long function would otherwise carry one entry per call.
     if (E.TryId >= 0 && O.Returns >= 0)
       N.Results[E.TryId] = O.Returns;
-    // An outcome conditional on a parameter we pass our own parameter to
-    // becomes conditional on ours: "_get_gfn_type_access(..., locked)".
-    for (auto [Index, NonZero] : O.When)
-      if ((size_t)Index < E.Args.size() && E.Args[Index].Param >= 0 &&
-          (size_t)E.Args[Index].Param < F.Params.size()) {
-        const std::string &Name = F.Params[E.Args[Index].Param];
-        if (!N.findFact(Name))
-          N.addFact({Name, 0, NonZero, {Name}, false});
-      }
     for (const HeldOnReturn &A : O.Acquired) {
       std::string L = substitute(A.Lock, E.Args);
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
@@ -851,7 +937,8 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
       sleepAt(S, E.Name, Path, E.Loc);
     callNamed(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
-                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S));
+                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
+                     droppedOnEntry(S));
     acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
             false, !E.Sleeps);
     return;
@@ -864,7 +951,8 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     if (E.Sleeps)
       sleepAt(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
-                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S));
+                     !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
+                     droppedOnEntry(S));
     PendingTry T;
     T.TryId = E.TryId;
     T.Lock = L;
@@ -996,13 +1084,19 @@ bool FunctionAnalysis::gfpAllowsSleep(const Event &E, unsigned GfpArg) const {
 }
 
 void FunctionAnalysis::sleepAt(PathState &S, const std::string &What,
-                               const Chain &Path, const SrcLoc &Loc) {
+                               const Chain &Path, const SrcLoc &Loc,
+                               std::vector<Symbol> Dropped) {
+  std::vector<Symbol> Summarised = droppedThroughCall(S, Dropped);
+  if (Out.Sleeps.empty())
+    Out.SleepsDropped = std::move(Summarised);
+  else
+    intersectSorted(Out.SleepsDropped, Summarised);
   if (Out.Sleeps.empty() || Path.size() < Out.Sleeps.size()) {
     Out.Sleeps = Path;
     Out.SleepsWhat = What;
   }
   for (const HeldLock &H : S.Held) {
-    if (!H.Atomic)
+    if (!H.Atomic || std::binary_search(Dropped.begin(), Dropped.end(), H.Lock))
       continue;
     std::string K = H.Lock + "@" + locKey(Loc);
     if (!Obs.Sleeps.count(K))
@@ -1313,8 +1407,9 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   for (const PathState &S : ExitStates) {
     Outcome O;
     for (const HeldLock &H : S.Held)
-      O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic, H.Text,
-                            *H.Site});
+      if (!H.Reentered)
+        O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic,
+                              H.Text, *H.Site});
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
@@ -1520,6 +1615,7 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
     I.Guarded[G.Field] = Rules.canonical(G.By);
   for (const std::string &L : Rules.RecursiveLocks)
     I.RecursiveLocks.insert(Rules.canonical(L));
+  I.CrashPaths.insert(Rules.CrashPaths.begin(), Rules.CrashPaths.end());
   // Every wait_event() condition in the program, by the globals it reads.
   for (const FunctionFacts *F : P.functions())
     for (const Block &B : F->Blocks)
@@ -1546,6 +1642,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
   RuleIndex Index = indexRules(P, Rules);
   AnalysisResult R;
   std::map<std::string, Summary> Sums;
+  std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
   for (const std::vector<std::string> &Scc : P.sccsBottomUp()) {
     auto RecordAcquires = [&](const std::string &Key) {
       auto It = Sums.find(Key);
@@ -1644,8 +1741,18 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
           if (N.K != NeedObs::GuardedAccess && N.Path.size() < 2)
             continue;
           const FunctionFacts *F = P.function(Key);
-          R.Needs.push_back(NeedObs{N.K, N.Lock, N.Subject, F ? F->Name.str() : Key,
-                                    N.Path.front().Loc, N.Path, N.IsWrite});
+          NeedObs X{N.K, N.Lock, N.Subject, F ? F->Name.str() : Key,
+                    N.Path.front().Loc, N.Path, N.IsWrite};
+          // One report per unmet need (the access, or the call of the
+          // requiring function), however many entry points reach it: the
+          // shortest chain speaks for all of them.
+          std::string Site = std::to_string(N.K) + N.Lock + ">" + N.Subject +
+                             "@" + locKey(N.Path.back().Loc);
+          auto [It, New] = NeedSites.try_emplace(Site, R.Needs.size());
+          if (New)
+            R.Needs.push_back(std::move(X));
+          else if (X.Path.size() < R.Needs[It->second].Path.size())
+            R.Needs[It->second] = std::move(X);
         }
       if (O.Incomplete)
         R.Incomplete.push_back(Key);

@@ -52,6 +52,14 @@ struct ArgInfo {
   bool HasInt = false;     ///< An integer constant (recursion flags).
   long long Int = 0;
   int Param = -1;          ///< The argument is exactly this parameter.
+  /// The argument is exactly this local variable: a callee outcome that
+  /// depends on the argument becomes a branch fact on it
+  /// ("spin_lock_if(locking, ...)" then "if (locking) spin_unlock(...)").
+  Symbol Var;
+  /// The argument is the result of this try-lock or call (its TryId):
+  /// a callee outcome that depends on the argument decides it
+  /// ("lock_evaluate_nospec(_read_trylock(l))").
+  int TryId = -1;
   Symbol Function;    ///< The argument designates this function.
 };
 

@@ -43,6 +43,8 @@ void to_json(json &J, const ArgInfo &A) {
   if (A.HasInt) J["n"] = A.Int;
   if (A.Param >= 0) J["a"] = A.Param;
   if (!A.Function.empty()) J["fn"] = A.Function;
+  if (!A.Var.empty()) J["v"] = A.Var;
+  if (A.TryId >= 0) J["t"] = A.TryId;
 }
 void from_json(const json &J, ArgInfo &A) {
   if (J.contains("l")) A.Lock = J["l"].get<LockRef>();
@@ -52,6 +54,8 @@ void from_json(const json &J, ArgInfo &A) {
   }
   A.Param = J.value("a", -1);
   A.Function = J.value("fn", "");
+  A.Var = J.value("v", "");
+  A.TryId = J.value("t", -1);
 }
 
 void to_json(json &J, const Event &E) {

@@ -1,5 +1,6 @@
 //===- Program.cpp --------------------------------------------------------===//
 #include "engine/Program.h"
+#include "engine/Scc.h"
 
 #include "llvm/Support/Path.h"
 
@@ -154,57 +155,13 @@ void Program::buildCallGraph() {
           }
       }
   }
-  // Tarjan's algorithm, iterative so deep kernel call chains cannot
-  // overflow the stack.  Tarjan emits SCCs callees-first.
-  std::map<std::string, int> Index, Low;
-  std::set<std::string> OnStack;
-  std::vector<std::string> Stack;
-  int Next = 0;
-  struct Frame {
-    std::string Node;
-    size_t Child;
-  };
-  for (const FunctionFacts *Root : Ordered) {
-    if (Index.count(Root->Key))
-      continue;
-    std::vector<Frame> Work{{Root->Key, 0}};
-    Index[Root->Key] = Low[Root->Key] = Next++;
-    Stack.push_back(Root->Key);
-    OnStack.insert(Root->Key);
-    while (!Work.empty()) {
-      Frame &Top = Work.back();
-      const std::vector<std::string> &Succ = Callees[Top.Node];
-      if (Top.Child < Succ.size()) {
-        const std::string &W = Succ[Top.Child++];
-        if (!Index.count(W)) {
-          Index[W] = Low[W] = Next++;
-          Stack.push_back(W);
-          OnStack.insert(W);
-          Work.push_back({W, 0});
-        } else if (OnStack.count(W)) {
-          Low[Top.Node] = std::min(Low[Top.Node], Index[W]);
-        }
-        continue;
-      }
-      std::string V = Top.Node;
-      Work.pop_back();
-      if (!Work.empty())
-        Low[Work.back().Node] = std::min(Low[Work.back().Node], Low[V]);
-      if (Low[V] != Index[V])
-        continue;
-      std::vector<std::string> Scc;
-      while (true) {
-        std::string W = Stack.back();
-        Stack.pop_back();
-        OnStack.erase(W);
-        Scc.push_back(W);
-        if (W == V)
-          break;
-      }
-      std::sort(Scc.begin(), Scc.end());
-      Sccs.push_back(std::move(Scc));
-    }
-  }
+  std::vector<std::string> Roots;
+  for (const FunctionFacts *F : Ordered)
+    Roots.push_back(F->Key);
+  Sccs = stronglyConnectedComponents(Roots, [&](const std::string &N) {
+    auto It = Callees.find(N);
+    return It == Callees.end() ? std::vector<std::string>() : It->second;
+  });
 }
 
 } // namespace lockwise

@@ -32,6 +32,10 @@ struct SummaryAcquire {
   bool Guarded = false;
   Symbol Text;
   Chain Witness; ///< From the function's entry down to the acquisition.
+  /// Locks held on entry that every path releases before this acquisition
+  /// (do_tasklet_work() drops tasklet_lock around the tasklet's handler):
+  /// a caller holding them adds no order edge to it.  Sorted.
+  std::vector<Symbol> Dropped;
   bool operator==(const SummaryAcquire &) const = default;
 };
 
@@ -111,6 +115,9 @@ struct Summary {
   /// The shortest chain to a sleeping operation, if the function may sleep.
   Chain Sleeps;
   std::string SleepsWhat;
+  /// Entry locks released before every sleeping operation (as
+  /// SummaryAcquire::Dropped).
+  std::vector<Symbol> SleepsDropped;
   std::vector<SummaryNeed> Needs;
   std::vector<SummaryCall> Calls;
   std::vector<SummaryDirty> Dirty;
@@ -128,8 +135,11 @@ struct Summary {
     for (size_t I = 0; I < Acquires.size(); ++I)
       if (Acquires[I].Lock != O.Acquires[I].Lock ||
           Acquires[I].LockMode != O.Acquires[I].LockMode ||
-          Acquires[I].Try != O.Acquires[I].Try)
+          Acquires[I].Try != O.Acquires[I].Try ||
+          Acquires[I].Dropped != O.Acquires[I].Dropped)
         return false;
+    if (SleepsDropped != O.SleepsDropped)
+      return false;
     return true;
   }
   /// Locks some outcome releases without acquiring: the function expects

@@ -185,6 +185,7 @@ private:
   void visitMember(const MemberExpr *ME, Block &B);
   void markWrite(const Expr *LHS);
   ArgInfo argInfo(const Expr *Arg);
+  std::optional<bool> constantTruth(const Expr *E) const;
   /// How a lock argument is written, without "&" and casts: two spellings
   /// tell two instances of one lock class apart.
   std::string spelling(const Expr *E) {
@@ -283,6 +284,12 @@ std::optional<FunctionFacts> Extraction::run() {
     for (const CFGElement &E : *CB)
       if (auto CS = E.getAs<CFGStmt>())
         visitElement(CS->getStmt(), B);
+  }
+  // Branch conditions once every call has its id: a condition may test a
+  // call that sits in a block visited later (the try-lock inside a
+  // statement expression's "?:").
+  for (const CFGBlock *CB : *G) {
+    Block &B = F.Blocks[CB->getBlockID()];
     // A path through BUG(), panic() or another noreturn call ends there:
     // it is not a return of the function.
     if (CB->hasNoReturnElement())
@@ -491,9 +498,17 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
     A.HasInt = true;
     A.Int = R.Val.getInt().getExtValue();
   }
-  if (auto *DRE = dyn_cast<DeclRefExpr>(S))
+  if (auto *DRE = dyn_cast<DeclRefExpr>(S)) {
     if (auto *PVD = dyn_cast<ParmVarDecl>(DRE->getDecl()))
       A.Param = PVD->getFunctionScopeIndex();
+    else if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+             VD && VD->hasLocalStorage() &&
+             VD->getType()->isScalarType())
+      A.Var = VD->getNameAsString();
+  }
+  if (auto *CE = dyn_cast<CallExpr>(S))
+    if (auto It = TryIds.find(CE); It != TryIds.end())
+      A.TryId = It->second;
   if (auto *Fn = designatedFunction(Arg))
     A.Function = functionKey(Fn, SM);
   if (Arg->getType()->isPointerType() &&
@@ -598,8 +613,15 @@ void Extraction::markWrite(const Expr *LHS) {
 void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
                                 Block &B) {
   using rules::PrimitiveOp;
-  if (P.Op == PrimitiveOp::Transparent)
+  if (P.Op == PrimitiveOp::Transparent) {
+    // It returns its argument: a test of its result tests the argument's
+    // (Xen's spin_trylock(l) is lock_evaluate_nospec(_spin_trylock(l))).
+    if (P.Arg < CE->getNumArgs())
+      if (auto *Inner = dyn_cast<CallExpr>(stripCasts(CE->getArg(P.Arg))))
+        if (auto It = TryIds.find(Inner); It != TryIds.end())
+          TryIds[CE] = It->second;
     return;
+  }
   if (P.Op == PrimitiveOp::IsHeld) {
     // ASSERT(spin_is_locked(l)), BUG_ON(!mutex_is_locked(m)): an assertion
     // that the caller holds the lock.  A negated ASSERT (or an un-negated
@@ -800,12 +822,56 @@ void Extraction::collectVars(const Expr *E, std::vector<std::string> &Vars,
       collectVars(CE, Vars, Memory, Pure);
 }
 
+/// The expression a statement expression yields (its last statement), or E.
+static const Expr *statementValue(const Expr *E) {
+  auto *SE = dyn_cast<StmtExpr>(E);
+  if (!SE || SE->getSubStmt()->body_empty())
+    return E;
+  if (auto *Last = dyn_cast<Expr>(SE->getSubStmt()->body_back()))
+    return Last;
+  return E;
+}
+
+/// Whether E is a constant, possibly at the end of a statement expression,
+/// and if so whether it is non-zero.
+std::optional<bool> Extraction::constantTruth(const Expr *E) const {
+  for (int Depth = 0; Depth < 8; ++Depth) {
+    E = E->IgnoreParenImpCasts();
+    const Expr *Last = statementValue(E);
+    if (Last == E)
+      break;
+    E = Last;
+  }
+  Expr::EvalResult R;
+  if (E->isValueDependent() || !E->getType()->isIntegralOrEnumerationType() ||
+      !E->EvaluateAsInt(R, Ctx))
+    return std::nullopt;
+  return R.Val.getInt() != 0;
+}
+
 Condition Extraction::reduceCondition(const Expr *E) {
   Condition C;
   bool Negated = false;
   // Peel "!x", "x == 0", "x != 0", "x < 0" down to an atom.
   while (true) {
     E = E->IgnoreParenImpCasts();
+    // A statement expression's value is its last expression; "c ? 1 : 0"
+    // (with either arm a statement expression ending in a constant) is c.
+    // Xen's spin_trylock_irqsave(l, f) is
+    // ({ local_irq_save(f); spin_trylock(l) ? 1 : ({ local_irq_restore(f); 0; }); }).
+    if (const Expr *Last = statementValue(E); Last != E) {
+      E = Last;
+      continue;
+    }
+    if (auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      std::optional<bool> T = constantTruth(CO->getTrueExpr());
+      std::optional<bool> F = constantTruth(CO->getFalseExpr());
+      if (T && F && *T != *F) {
+        Negated ^= !*T;
+        E = CO->getCond();
+        continue;
+      }
+    }
     if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
       Negated = !Negated;
       E = UO->getSubExpr();

@@ -1,5 +1,6 @@
 //===- LockGraph.cpp ------------------------------------------------------===//
 #include "graph/LockGraph.h"
+#include "engine/Scc.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -77,6 +78,51 @@ std::vector<std::vector<std::string>> LockGraph::cycles(size_t Max) const {
       return A.size() < B.size();
     return A < B;
   });
+  return Out;
+}
+
+std::vector<std::vector<std::string>> LockGraph::components() const {
+  std::vector<std::string> Roots(Locks.begin(), Locks.end());
+  std::vector<std::vector<std::string>> Out;
+  for (std::vector<std::string> &C : stronglyConnectedComponents(
+           Roots, [&](const std::string &L) { return successors(L); }))
+    if (C.size() > 1)
+      Out.push_back(std::move(C));
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+std::vector<LockGraph::CycleReport> LockGraph::reportedCycles() const {
+  std::vector<CycleReport> Out;
+  for (const std::vector<std::string> &Comp : components()) {
+    std::set<std::string> In(Comp.begin(), Comp.end());
+    size_t CompEdges = 0;
+    std::vector<std::vector<std::string>> Pairs;
+    for (auto &[Key, E] : Edges) {
+      if (!In.count(Key.first) || !In.count(Key.second))
+        continue;
+      ++CompEdges;
+      if (Key.first < Key.second && Edges.count({Key.second, Key.first}))
+        Pairs.push_back({Key.first, Key.second});
+    }
+    if (Pairs.empty()) {
+      // The shortest cycle of the component: the shortest way back over
+      // each of its edges, the first shortest in edge order.
+      std::vector<std::string> Best;
+      for (auto &[Key, E] : Edges) {
+        if (!In.count(Key.first) || !In.count(Key.second))
+          continue;
+        std::vector<std::string> Back = shortestPath(Key.second, Key.first);
+        if (!Back.empty() && (Best.empty() || Back.size() < Best.size()))
+          Best = Back;
+      }
+      auto Min = std::min_element(Best.begin(), Best.end());
+      std::rotate(Best.begin(), Min, Best.end());
+      Pairs.push_back(std::move(Best));
+    }
+    for (std::vector<std::string> &C : Pairs)
+      Out.push_back({std::move(C), Comp.size(), CompEdges});
+  }
   return Out;
 }
 

@@ -40,6 +40,29 @@ TEST(LockGraph, NoCycleInADag) {
   EXPECT_TRUE(G.shortestPath("c", "a").empty());
 }
 
+TEST(LockGraph, ComponentsAreTheLocksWithoutAConsistentOrder) {
+  LockGraph G(withEdges({{"a", "b"}, {"b", "c"}, {"c", "a"}, {"c", "d"},
+                         {"x", "y"}, {"y", "x"}, {"d", "e"}}));
+  EXPECT_EQ(G.components(),
+            (std::vector<std::vector<std::string>>{{"a", "b", "c"}, {"x", "y"}}));
+}
+
+TEST(LockGraph, ReportsEachInversionAndOneCycleForAComponentWithout) {
+  // One component with two AB-BA pairs and longer cycles through them; one
+  // three-lock ring with no pair.
+  LockGraph G(withEdges({{"a", "b"}, {"b", "a"}, {"b", "c"}, {"c", "b"},
+                         {"c", "d"}, {"d", "a"},
+                         {"p", "q"}, {"q", "r"}, {"r", "p"}, {"q", "s"}, {"s", "p"}}));
+  auto R = G.reportedCycles();
+  ASSERT_EQ(R.size(), 3u);
+  EXPECT_EQ(R[0].Cycle, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(R[1].Cycle, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(R[0].ComponentLocks, 4u);
+  EXPECT_EQ(R[0].ComponentEdges, 6u);
+  EXPECT_EQ(R[2].Cycle, (std::vector<std::string>{"p", "q", "r"}));
+  EXPECT_EQ(R[2].ComponentLocks, 4u);
+}
+
 TEST(LockGraph, AroundKeepsTheNeighbourhood) {
   LockGraph G(withEdges({{"a", "b"}, {"b", "c"}, {"c", "d"}}));
   LockGraph Near = G.around("b", 1);

@@ -155,7 +155,7 @@ bool Reader::read(const json &Doc) {
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
-             "recursive_locks"},
+             "recursive_locks", "crash_paths"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -168,6 +168,8 @@ bool Reader::read(const json &Doc) {
     stringList(*It, "/lock_types", "lock_types", Into.LockTypes);
   if (auto It = Doc.find("recursive_locks"); It != Doc.end())
     stringList(*It, "/recursive_locks", "recursive_locks", Into.RecursiveLocks);
+  if (auto It = Doc.find("crash_paths"); It != Doc.end())
+    stringList(*It, "/crash_paths", "crash_paths", Into.CrashPaths);
   Section("hierarchies", &Reader::readHierarchies);
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);

@@ -123,6 +123,11 @@ struct RuleSet {
   /// Lock classes that are recursive whatever primitive takes them
   /// (libxl's CTX mutex is PTHREAD_MUTEX_RECURSIVE).
   std::vector<std::string> RecursiveLocks;
+  /// Functions that run only while the system goes down (panic, crash
+  /// dumps, kexec): what they do is not part of their callers' lock order,
+  /// sleeps or requirements, as lockdep and Xen's spin_debug switch
+  /// themselves off on a panic.
+  std::vector<std::string> CrashPaths;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
   std::vector<RequiresRule> Requires;

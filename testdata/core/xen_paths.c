@@ -1,0 +1,210 @@
+// Shapes from the Xen 4.17 hypervisor that a lock-order analysis must read
+// the way Xen runs them, each next to the bug it must still see.
+#include "xen-mini.h"
+
+struct tasklet {
+  void (*func)(unsigned long);
+  unsigned long data;
+};
+
+// 1. common/tasklet.c: do_tasklet() holds tasklet_lock and calls
+// do_tasklet_work(), which drops it around the tasklet's handler and takes
+// it again.  The handler's locks are not ordered after tasklet_lock.
+static spinlock_t tasklet_lock;
+static spinlock_t pcidevs_lock;
+
+static void do_tasklet_work(struct tasklet *t)
+{
+  spin_unlock(&tasklet_lock);
+  t->func(t->data);
+  spin_lock(&tasklet_lock);
+}
+
+void do_tasklet(struct tasklet *t)
+{
+  spin_lock(&tasklet_lock);
+  do_tasklet_work(t);
+  spin_unlock(&tasklet_lock);
+}
+
+static void pci_tasklet(unsigned long data)
+{
+  spin_lock(&pcidevs_lock);
+  spin_unlock(&pcidevs_lock);
+}
+
+void tasklet_schedule(struct tasklet *t)
+{
+  spin_lock(&tasklet_lock);
+  spin_unlock(&tasklet_lock);
+}
+
+void pci_work(struct tasklet *t)
+{
+  t->func = pci_tasklet;
+  spin_lock(&pcidevs_lock);
+  tasklet_schedule(t); // pcidevs_lock -> tasklet_lock: fine, see above
+  spin_unlock(&pcidevs_lock);
+}
+
+// The same shape without the drop: the handler runs under the lock.
+static spinlock_t softirq_lock;
+static spinlock_t timer_lock;
+
+static void run_handler_locked(struct tasklet *t)
+{
+  t->func(t->data);
+}
+
+void do_softirq(struct tasklet *t)
+{
+  spin_lock(&softirq_lock);
+  run_handler_locked(t);
+  spin_unlock(&softirq_lock);
+}
+
+static void timer_handler(unsigned long data)
+{
+  spin_lock(&timer_lock);
+  spin_unlock(&timer_lock);
+}
+
+void raise_timer(struct tasklet *t)
+{
+  t->func = timer_handler;
+  spin_lock(&timer_lock);
+  spin_lock(&softirq_lock); // expected-warning{{possible circular locking dependency: acquiring 'softirq_lock' while holding 'timer_lock' closes the cycle 'softirq_lock' -> 'timer_lock' -> 'softirq_lock'}}
+  spin_unlock(&softirq_lock);
+  spin_unlock(&timer_lock);
+}
+
+// 2. xen/spinlock.h's spin_lock_if(): the lock is taken when the argument
+// is true; the caller tests the same local variable to release it
+// (arch/x86/mm.c virt_to_xen_l3e()).
+static spinlock_t map_pgdir_lock;
+int system_state;
+
+static inline void spin_lock_if(int condition, spinlock_t *l)
+{
+  if (condition)
+    _spin_lock(l);
+}
+
+void virt_to_xen_l3e(void)
+{
+  int locking = system_state > 1;
+  spin_lock_if(locking, &map_pgdir_lock);
+  printk("update the page table");
+  if (locking)
+    spin_unlock(&map_pgdir_lock);
+}
+
+// The unlock tests another variable: a leak when they disagree.
+void virt_to_xen_l2e(int unlock) // expected-warning{{'map_pgdir_lock' is still held when virt_to_xen_l2e returns here}}
+{
+  int locking = system_state > 1;
+  spin_lock_if(locking, &map_pgdir_lock);
+  if (unlock)
+    spin_unlock(&map_pgdir_lock);
+}
+
+// 3. The crash path (rules crash_paths): kexec_crash() runs the crash-time
+// debug keys, which take locks under whatever the crashing CPU holds.
+static spinlock_t shutdown_lock;
+static spinlock_t grant_lock;
+
+void kexec_crash(void)
+{
+  spin_lock(&grant_lock);
+  printk("grant table usage");
+  spin_unlock(&grant_lock);
+}
+
+void domain_shutdown(void)
+{
+  spin_lock(&shutdown_lock);
+  kexec_crash(); // shutdown_lock -> grant_lock on the way down: not reported
+  spin_unlock(&shutdown_lock);
+}
+
+void gnttab_transfer(void)
+{
+  spin_lock(&grant_lock);
+  domain_shutdown();
+  spin_unlock(&grant_lock);
+}
+
+// 4. One unguarded access reached from several entry points (dump_pod()
+// and audit_pod() here) is one finding (testdata/rules/xen_paths.jsonc
+// guards pod_state.count), reported with the shortest chain.
+struct pod_state {
+  spinlock_t lock;
+  long count;
+};
+
+static long pod_count(struct pod_state *p)
+{
+  return p->count;
+}
+
+void dump_pod(struct pod_state *p)
+{
+  printk("pod %ld", pod_count(p));
+}
+
+void audit_pod(struct pod_state *p)
+{
+  if (pod_count(p) < 0) // expected-warning{{read of 'pod_state.count' without holding 'pod_state.lock'}}
+    printk("negative");
+}
+
+long pod_target(struct pod_state *p)
+{
+  long n;
+  spin_lock(&p->lock);
+  n = pod_count(p);
+  spin_unlock(&p->lock);
+  return n;
+}
+
+// 5. xen/spinlock.h's try-locks: spin_trylock(l) is
+// lock_evaluate_nospec(_spin_trylock(l)) (a speculation barrier that returns
+// its condition; catalog "transparent"), and spin_trylock_irqsave() tests
+// it inside a statement expression's "?:" (drivers/char/ehci-dbgp.c
+// _ehci_dbgp_poll()).  Only the success branch holds the lock.
+static inline _Bool lock_evaluate_nospec(_Bool condition) { return condition; }
+#define xen_spin_trylock(l) lock_evaluate_nospec(_spin_trylock(l))
+#define spin_trylock_irqsave(l, f) \
+  ({ (f) = 1; xen_spin_trylock(l) ? 1 : ({ (f) = 0; 0; }); })
+static spinlock_t tx_lock;
+static spinlock_t console_lock;
+
+void dbgp_poll(void)
+{
+  unsigned long flags;
+  if (spin_trylock_irqsave(&tx_lock, flags)) {
+    printk("flush");
+    spin_unlock(&tx_lock);
+  }
+  spin_lock(&console_lock); // not under tx_lock
+  spin_unlock(&console_lock);
+}
+
+void console_flush(void)
+{
+  spin_lock(&console_lock);
+  spin_lock(&tx_lock);
+  spin_unlock(&tx_lock);
+  spin_unlock(&console_lock);
+}
+
+// An early return on the success branch keeps the lock.
+void dbgp_poll_leaky(int busy)
+{
+  unsigned long flags;
+  if (!spin_trylock_irqsave(&tx_lock, flags))
+    return;
+  if (busy)
+    return; // expected-warning{{'tx_lock' is still held when dbgp_poll_leaky returns here}}
+  spin_unlock(&tx_lock);
+}
