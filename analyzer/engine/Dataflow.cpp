@@ -89,6 +89,9 @@ struct HeldLock {
   /// (do_tasklet_work() around the handler): on return it is the caller's
   /// lock as on entry, neither acquired nor released.
   bool Reentered = false;
+  /// Taken by a try-lock (or a wrapper whose return value says whether it
+  /// took it): the function's own return may report the outcome.
+  bool FromTry = false;
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -433,6 +436,39 @@ private:
       return F.Params[A.Param];
     return A.Var;
   }
+  /// How the caller spells a callee's lock: the argument for a parameter's
+  /// lock ("$0" -> "rchn"), the callee's spelling with its parameter
+  /// replaced by our argument ("&evtchn->lock" -> "&rchn->lock"), or
+  /// nothing when only the callee's spelling is known.
+  std::optional<std::string> callerSpelling(const Event &E,
+                                            const std::string &Target,
+                                            const std::string &CalleeLock,
+                                            const std::string &CalleeText) const {
+    if (isParamLock(CalleeLock)) {
+      unsigned Index = std::stoul(CalleeLock.substr(1));
+      if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
+        return E.Args[Index].Lock.Text.str();
+      return std::nullopt;
+    }
+    const FunctionFacts *Callee = P.function(Target);
+    if (!Callee)
+      return std::nullopt;
+    llvm::StringRef Text(CalleeText);
+    bool Address = Text.consume_front("&");
+    for (size_t I = 0; I < Callee->Params.size(); ++I) {
+      llvm::StringRef Param = Callee->Params[I].str();
+      if (Param.empty() || !Text.starts_with(Param))
+        continue;
+      llvm::StringRef Rest = Text.substr(Param.size());
+      if (!Rest.starts_with("->") && !Rest.starts_with("."))
+        continue;
+      Symbol Arg = argFact(E, I);
+      if (Arg.empty())
+        return std::nullopt;
+      return (Address ? "&" : "") + Arg.str() + Rest.str();
+    }
+    return std::nullopt;
+  }
   /// substitute() over a sorted list; the result is sorted too.
   std::vector<Symbol> substituteAll(const std::vector<Symbol> &Locks,
                                     const std::vector<ArgInfo> &Args) const {
@@ -686,9 +722,12 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
     // "?:", then the caller's "if") takes the same side.
     S.Results[TryId] = AtomNonZero ? 1 : 0;
     bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
-    if (Success)
+    if (Success) {
       acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
               *T.Site, T.Site->back().Loc, false, T.Atomic);
+      if (HeldLock *H = S.findHeld(T.Lock))
+        H->FromTry = true;
+    }
     return;
   }
 }
@@ -778,12 +817,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
           E.Args[A.RecursiveParam].HasInt)
         Recursive = E.Args[A.RecursiveParam].Int != 0;
       Chain Path = extend({Step}, nameParameterLock(A.Witness, A.Lock, A.Text, L));
-      std::string Text = A.Text;
-      if (isParamLock(A.Lock)) {
-        unsigned Index = std::stoul(A.Lock.str().substr(1));
-        if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
-          Text = E.Args[Index].Lock.Text;
-      }
+      std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
+      std::string Text = Spelled ? *Spelled : A.Text.str();
       std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path,
@@ -791,7 +826,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock) ||
                        std::binary_search(Dropped.begin(), Dropped.end(), L);
-        if (!A.Try && !Managed && !Recursive && !H->Recursive && !A.Guarded &&
+        // A wrapper taking the lock its argument points to: two arguments
+        // spelled differently are two instances ("evtchn_write_lock(lchn);
+        // evtchn_write_lock(rchn);"), as for a direct acquisition.
+        bool OtherInstance = Spelled && !H->ViaCall && !H->Text.empty() &&
+                             H->Text != Text;
+        if (!A.Try && !Managed && !OtherInstance && !Recursive &&
+            !H->Recursive && !A.Guarded &&
             !Rules.RecursiveLocks.count(L) &&
             !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
           std::string K = L + "@" + locKey(E.Loc);
@@ -860,10 +901,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     const Outcome &O = *AllOutcomes[I];
     const Summary *Sum = nullptr;
     // Find which summary this outcome belongs to (for "managed" locks).
+    std::string OutcomeTarget;
     for (auto &[SumPtr, T] : Used)
       for (const Outcome &X : SumPtr->Outcomes)
-        if (&X == &O)
+        if (&X == &O) {
           Sum = SumPtr;
+          OutcomeTarget = T;
+        }
     PathState N = Base;
     // An outcome conditional on an argument that is our own parameter or
     // local variable becomes a branch fact on it: "_get_gfn_type_access(...,
@@ -907,12 +951,19 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       bool Managed = Sum && Sum->releasesFromEntry(A.Lock);
       if (!L.empty())
         TakenHere.insert(L); // through an acquiring wrapper (pod_lock())
-      acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true, A.Text,
+      std::optional<std::string> Spelled =
+          OutcomeTarget.empty() ? std::nullopt
+                                : callerSpelling(E, OutcomeTarget, A.Lock, A.Text);
+      acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true,
+              Spelled ? *Spelled : A.Text.str(),
               extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
               E.Loc, Managed, A.Atomic);
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
-        H->ViaCall = true;
+        // A parameter's lock is spelled as our argument; the callee's own
+        // lock only as the callee's.
+        H->ViaCall |= !Spelled;
+        H->FromTry |= O.Returns >= 0;
       }
     }
     std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
@@ -1529,7 +1580,37 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     }
   // Held at some return and released after acquisition on another path to
   // a return: an error path that forgot to unlock (or a lock deliberately
-  // kept across calls, which a reviewer wants to see too).
+  // kept across calls, which a reviewer wants to see too).  Not a try-lock
+  // wrapper that rolls back, whose return value tells the two apart
+  // ("return 1" holding both locks, "return 0" after releasing the first
+  // when the second try failed: domctl_lock_acquire()).  Unknown returns next to NULL ones are the
+  // non-NULL ones, as for the outcomes above.
+  bool AnyZeroExit = false, AnyNonZeroExit = false;
+  for (const PathState &S : ExitStates) {
+    AnyZeroExit |= S.ReturnValue == 0;
+    AnyNonZeroExit |= S.ReturnValue == 1;
+  }
+  auto Returned = [&](const PathState &S) {
+    if (S.ReturnValue < 0 && AnyZeroExit && !AnyNonZeroExit)
+      return 1;
+    return S.ReturnValue;
+  };
+  // Every return holding Lock returns a value no other return does.
+  auto returnTellsHolding = [&](const std::string &Lock) {
+    std::set<int> Holding, Other;
+    for (const PathState &X : ExitStates) {
+      bool Holds = std::any_of(X.Held.begin(), X.Held.end(),
+                               [&](const HeldLock &H) { return H.Lock == Lock; });
+      int R = Returned(X);
+      if (R < 0)
+        return false;
+      (Holds ? Holding : Other).insert(R);
+    }
+    for (int R : Holding)
+      if (Other.count(R))
+        return false;
+    return true;
+  };
   for (const PathState &S : ExitStates)
     for (const HeldLock &H : S.Held) {
       if (H.Managed || Obs.Leaks.count(H.Lock))
@@ -1543,6 +1624,8 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
         for (const HeldLock &X : T.Held)
           HeldInT |= X.Lock == H.Lock;
         if (!R || HeldInT)
+          continue;
+        if (H.FromTry && returnTellsHolding(H.Lock))
           continue;
         LeakObs L;
         L.Lock = H.Lock;

@@ -208,3 +208,64 @@ void dbgp_poll_leaky(int busy)
     return; // expected-warning{{'tx_lock' is still held when dbgp_poll_leaky returns here}}
   spin_unlock(&tx_lock);
 }
+
+// 6. common/domctl.c domctl_lock_acquire(): two try-locks, the first rolled
+// back when the second fails; the return value says which.  Not a leak.
+static spinlock_t hypercall_deadlock_mutex;
+static spinlock_t domctl_lock;
+
+int domctl_lock_acquire(void)
+{
+  if (!xen_spin_trylock(&hypercall_deadlock_mutex))
+    return 0;
+  if (xen_spin_trylock(&domctl_lock))
+    return 1;
+  spin_unlock(&hypercall_deadlock_mutex);
+  return 0;
+}
+
+void domctl_lock_release(void)
+{
+  spin_unlock(&domctl_lock);
+  spin_unlock(&hypercall_deadlock_mutex);
+}
+
+int do_domctl(void)
+{
+  if (!domctl_lock_acquire())
+    return -1;
+  printk("domctl");
+  domctl_lock_release();
+  return 0;
+}
+
+// 7. common/event_channel.c double_evtchn_lock(): two instances of one
+// class through a wrapper that locks its argument's field.  Not a double
+// lock; the same argument twice is.
+struct evtchn {
+  spinlock_t lock;
+  int state;
+};
+
+static inline void evtchn_write_lock(struct evtchn *evtchn)
+{
+  spin_lock(&evtchn->lock);
+  evtchn->state = 1;
+}
+
+void double_evtchn_lock(struct evtchn *lchn, struct evtchn *rchn)
+{
+  if (lchn > rchn) {
+    struct evtchn *tmp = lchn;
+    lchn = rchn;
+    rchn = tmp;
+  }
+  evtchn_write_lock(lchn);
+  evtchn_write_lock(rchn);
+}
+
+void evtchn_relock(struct evtchn *chn)
+{
+  evtchn_write_lock(chn);
+  evtchn_write_lock(chn); // expected-warning{{double lock of 'evtchn.lock' in evtchn_relock}}
+}
