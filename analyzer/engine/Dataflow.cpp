@@ -104,6 +104,9 @@ struct ReleaseMark {
   Symbol Lock;
   SrcLoc Loc;
   bool AcquiredHere = false;
+  /// How the release spelled the lock ("&old_q->lock"); empty when only a
+  /// callee's spelling is known.
+  Symbol Text;
 };
 
 struct PendingTry {
@@ -326,7 +329,7 @@ Chain nameParameterLock(const Chain &C, const std::string &CalleeLock,
 }
 
 std::string describe(const std::string &Lock, const std::string &Text) {
-  if (isParamLock(Lock))
+  if (isParamLock(Lock) && !Text.empty())
     return "'" + Text + "'";
   return "'" + Lock + "'";
 }
@@ -685,7 +688,7 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
       return;
     bool Reentered = H->Reentered;
     std::erase_if(S.Held, [&](const HeldLock &X) { return X.Lock == Lock; });
-    S.setReleased({Lock, Loc, !Reentered});
+    S.setReleased({Lock, Loc, !Reentered, Text});
     for (ArmedMark &A : S.Armed)
       if (!A.Broken && Rules.Continuously[A.Rule].Lock == Lock) {
         A.Broken = true;
@@ -697,10 +700,16 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
   for (auto It = S.Pending.begin(); It != S.Pending.end(); ++It)
     if (It->Lock == Lock) {
       S.Pending.erase(It);
-      S.setReleased({Lock, Loc, true});
+      S.setReleased({Lock, Loc, true, Text});
       return;
     }
   if (ReleaseMark *R = S.findReleased(Lock)) {
+    // Released before under another spelling: possibly another instance of
+    // the class ("spin_unlock(&q->lock)" on one path, "if (q != old_q)
+    // spin_unlock(&old_q->lock)" after a merge lost q == old_q), as two
+    // spellings are two instances for a double lock.
+    if (!R->Text.empty() && !Text.empty() && R->Text != Text)
+      return;
     std::string K = Lock + "@" + locKey(Loc);
     if (!Obs.DoubleUnlocks.count(K)) {
       Chain First{step(R->Loc, describe(Lock, Text) + " released here first")};
@@ -709,7 +718,7 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
     return;
   }
   // Held by the caller: this function is (on this path) a releasing wrapper.
-  S.setReleased({Lock, Loc, false});
+  S.setReleased({Lock, Loc, false, Text});
 }
 
 void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
@@ -940,7 +949,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       // business when we do not hold it.
       if (Sum && Sum->acquiresAndKeeps(R) && !N.findHeld(L))
         continue;
-      release(N, L, R, E.Loc, {CallStep});
+      std::optional<std::string> Spelled =
+          OutcomeTarget.empty() ? std::nullopt
+                                : callerSpelling(E, OutcomeTarget, R, "");
+      release(N, L, Spelled ? *Spelled : std::string(), E.Loc, {CallStep});
     }
     // Only what is known: an absent result reads as unknown, and a path
     // through a long function would otherwise carry one entry per call.
@@ -1093,6 +1105,11 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     // "lock = NULL": a later "if (lock)" knows the answer.
     if (E.Assigned >= 0 && E.Vars.size() == 1)
       S.addFact({E.Vars[0], 0, E.Assigned == 1, {E.Vars[0]}, false});
+    if (!E.EqualTo.empty() && E.Vars.size() == 1 && E.Vars[0] != E.EqualTo) {
+      Symbol Key = equalityKey(E.Vars[0].str(), E.EqualTo.str());
+      std::erase_if(S.Facts, [&](const FactValue &F) { return F.Key == Key; });
+      S.addFact({Key, 0, true, {E.Vars[0], E.EqualTo}, false});
+    }
     return;
   case EventKind::Return: {
     S.LastReturn = E.Loc;

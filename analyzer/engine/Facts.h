@@ -110,12 +110,23 @@ struct Event {
   /// Kill of one local variable: it now holds 0 (zero or NULL) or a
   /// non-zero constant (1); -1 when the value is not a constant.
   int Assigned = -1;
+  /// Kill of one local variable: it now equals this other local ("old_q =
+  /// q"), so a later "q != old_q" knows the answer.
+  Symbol EqualTo;
   // Access.
   bool IsWrite = false;
   /// Kill/Call: how the write changes the variables: +1 grows them (x++,
   /// x += n, list_add(..., &x)), -1 shrinks them (x--, list_del), 0 unknown.
   int Direction = 0;
 };
+
+/// The branch-fact key of "A == B" between two local variables, the same
+/// whichever way round the source writes it ("q != old_q", "old_q != q").
+inline std::string equalityKey(llvm::StringRef A, llvm::StringRef B) {
+  if (B < A)
+    std::swap(A, B);
+  return A.str() + " == " + B.str();
+}
 
 /// A branch condition, reduced to what path sensitivity needs.
 struct Condition {

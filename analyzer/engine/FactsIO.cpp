@@ -82,6 +82,7 @@ void to_json(json &J, const Event &E) {
   if (E.Direction) J["dir"] = E.Direction;
   if (E.RetValue >= 0) J["ret"] = E.RetValue;
   if (E.Assigned >= 0) J["asg"] = E.Assigned;
+  if (!E.EqualTo.empty()) J["eq"] = E.EqualTo;
 }
 void from_json(const json &J, Event &E) {
   E.Kind = (EventKind)J.at("k").get<int>();
@@ -108,6 +109,7 @@ void from_json(const json &J, Event &E) {
   E.Direction = J.value("dir", 0);
   E.RetValue = J.value("ret", -1);
   E.Assigned = J.value("asg", -1);
+  E.EqualTo = J.value("eq", "");
 }
 
 void to_json(json &J, const Condition &C) {

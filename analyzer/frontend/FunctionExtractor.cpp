@@ -186,6 +186,8 @@ private:
   void markWrite(const Expr *LHS);
   ArgInfo argInfo(const Expr *Arg);
   std::optional<bool> constantTruth(const Expr *E) const;
+  /// E is exactly a local variable (or parameter): that variable.
+  const VarDecl *plainLocal(const Expr *E) const;
   /// How a lock argument is written, without "&" and casts: two spellings
   /// tell two instances of one lock class apart.
   std::string spelling(const Expr *E) {
@@ -199,7 +201,13 @@ private:
   }
   /// The variable and member names an lvalue write may change: facts that
   /// mention any of them no longer hold.
-  std::vector<std::string> writtenNames(const Expr *LHS);
+  /// What a store to LHS changes, as fact variables: the fields on the way
+  /// and the variable itself unless the store goes through a pointer
+  /// ("old_q->tail = 0" changes the queue, not old_q).  Indirect: a store
+  /// through a pointer that names no field ("*p = x", "p[i] = x"), which
+  /// may change any memory.
+  std::vector<std::string> writtenNames(const Expr *LHS,
+                                        bool *Indirect = nullptr);
   void collectVars(const Expr *E, std::vector<std::string> &Vars,
                    bool &Memory, bool &Pure);
 
@@ -325,22 +333,31 @@ void Extraction::addKill(Block &B, std::vector<std::string> Vars, bool Memory,
   B.Events.push_back(std::move(Ev));
 }
 
-std::vector<std::string> Extraction::writtenNames(const Expr *LHS) {
+std::vector<std::string> Extraction::writtenNames(const Expr *LHS,
+                                                  bool *Indirect) {
   std::vector<std::string> Names;
+  bool ThroughPointer = false;
   const Expr *E = stripCasts(LHS);
   while (E) {
     if (auto *ME = dyn_cast<MemberExpr>(E)) {
       Names.push_back("." + ME->getMemberDecl()->getNameAsString());
+      ThroughPointer |= ME->isArrow();
       E = stripCasts(ME->getBase());
     } else if (auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      ThroughPointer |= ASE->getBase()->IgnoreParenImpCasts()->getType()->isPointerType();
       E = stripCasts(ASE->getBase());
     } else if (auto *UO = dyn_cast<UnaryOperator>(E);
                UO && UO->getOpcode() == UO_Deref) {
+      ThroughPointer = true;
       E = stripCasts(UO->getSubExpr());
     } else {
       break;
     }
   }
+  if (Indirect)
+    *Indirect = ThroughPointer && Names.empty();
+  if (ThroughPointer)
+    return Names;
   if (auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
     Names.push_back(variableName(DRE->getDecl()));
   return Names;
@@ -366,6 +383,16 @@ void Extraction::noteAssigned(const VarDecl *VD, const Expr *Value, Block &B) {
   if (B.Events.empty() || B.Events.back().Kind != EventKind::Kill)
     return;
   B.Events.back().Assigned = knownTruth(Value);
+  if (const VarDecl *From = plainLocal(Value))
+    B.Events.back().EqualTo = From->getNameAsString();
+}
+
+const VarDecl *Extraction::plainLocal(const Expr *E) const {
+  auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+  auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || !VD->isLocalVarDeclOrParm() || VD->isStaticLocal())
+    return nullptr;
+  return VD;
 }
 
 void Extraction::visitElement(const Stmt *S, Block &B) {
@@ -399,7 +426,9 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
   if (auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (!BO->isAssignmentOp())
       return;
-    addKill(B, writtenNames(BO->getLHS()), false, BO->getOperatorLoc(),
+    bool Indirect = false;
+    std::vector<std::string> Written = writtenNames(BO->getLHS(), &Indirect);
+    addKill(B, std::move(Written), Indirect, BO->getOperatorLoc(),
             BO->getOpcode() == BO_AddAssign   ? 1
             : BO->getOpcode() == BO_SubAssign ? -1
                                               : 0);
@@ -426,7 +455,9 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
   if (auto *UO = dyn_cast<UnaryOperator>(S)) {
     if (!UO->isIncrementDecrementOp())
       return;
-    addKill(B, writtenNames(UO->getSubExpr()), false, UO->getOperatorLoc(),
+    bool Indirect = false;
+    std::vector<std::string> Written = writtenNames(UO->getSubExpr(), &Indirect);
+    addKill(B, std::move(Written), Indirect, UO->getOperatorLoc(),
             UO->isIncrementOp() ? 1 : -1);
     markWrite(UO->getSubExpr());
     return;
@@ -894,6 +925,19 @@ Condition Extraction::reduceCondition(const Expr *E) {
         Negated ^= BO->getOpcode() == BO_EQ;
         E = BO->getRHS();
         continue;
+      }
+      // Two locals compared ("q == old_q", "old_q != q"): one fact, which
+      // an assignment "old_q = q" also establishes.
+      const VarDecl *L = plainLocal(BO->getLHS());
+      const VarDecl *R = plainLocal(BO->getRHS());
+      if (L && R && L != R) {
+        C.K = Condition::Fact;
+        C.Key = equalityKey(L->getName(), R->getName());
+        C.Vars = symbols({L->getNameAsString(), R->getNameAsString()});
+        std::sort(C.Vars.begin(), C.Vars.end());
+        C.Memory = false;
+        C.Negated = Negated ^ (BO->getOpcode() == BO_NE);
+        return C;
       }
     }
     break;

@@ -269,3 +269,45 @@ void evtchn_relock(struct evtchn *chn)
   evtchn_write_lock(chn);
   evtchn_write_lock(chn); // expected-warning{{double lock of 'evtchn.lock' in evtchn_relock}}
 }
+
+// 8. common/event_fifo.c evtchn_fifo_set_pending(): one or two queue locks,
+// depending on whether q and old_q are the same queue; "old_q = q" after
+// dropping the old one.  The comparisons and the assignment are facts
+// about the two locals, and a store through old_q does not change old_q.
+struct fifo_queue {
+  spinlock_t lock;
+  int tail;
+};
+
+void fifo_set_pending(struct fifo_queue *q, struct fifo_queue *old_q, int port)
+{
+  if (q == old_q)
+    spin_lock(&q->lock);
+  else if (q < old_q) {
+    spin_lock(&q->lock);
+    spin_lock(&old_q->lock);
+  } else {
+    spin_lock(&old_q->lock);
+    spin_lock(&q->lock);
+  }
+  if (old_q->tail == port)
+    old_q->tail = 0;
+  if (old_q != q) {
+    spin_unlock(&old_q->lock);
+    old_q = q;
+  }
+  q->tail = port;
+  if (q != old_q)
+    spin_unlock(&old_q->lock);
+  spin_unlock(&q->lock);
+}
+
+// The same queue released twice under one spelling is still a double unlock.
+void fifo_unlock_twice(struct fifo_queue *q, struct fifo_queue *old_q)
+{
+  spin_lock(&q->lock);
+  if (q != old_q)
+    spin_lock(&old_q->lock);
+  spin_unlock(&q->lock);
+  spin_unlock(&q->lock); // expected-warning{{double unlock of 'fifo_queue.lock' in fifo_unlock_twice}}
+}
