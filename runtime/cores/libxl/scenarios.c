@@ -55,8 +55,13 @@ unsigned long libxl_bench(unsigned iterations) {
   libxl_ctx_init(&ctx);
   unsigned long ops = 0;
   /* Enough rounds per thread that the locking, not starting and joining
-   * the two threads, is what takes the time. */
-  unsigned rounds = 256;
+   * the two threads, is what takes the time -- also on a busy machine,
+   * where the threads of a cycle wait for a CPU to start and the caller
+   * waits for one to join them: with 256 rounds (a cycle of about 0.2 ms
+   * uninstrumented) that wait took most of the time, so the faster a
+   * column, the more a load next door slowed it (shim/TSan fell from
+   * about 5 to about 2). */
+  unsigned rounds = 4096;
   unsigned cycles = iterations / (2 * rounds) ? iterations / (2 * rounds) : 1;
   for (unsigned n = 0; n < cycles; ++n) {
     libxl_domain_init(&dom, 7);
