@@ -34,6 +34,9 @@ constexpr size_t MaxSummaryCalls = 32;
 constexpr long long GfpDirectReclaim = 0x400;
 
 /// The rules, indexed for the transfer functions.
+/// exclusive_contexts membership, one bit per context (at most 64).
+using ContextMask = uint64_t;
+
 struct RuleIndex {
   std::map<std::string, std::optional<unsigned>> Sleeping;
   struct Forbidden {
@@ -49,6 +52,28 @@ struct RuleIndex {
   std::map<std::string, std::string> Guarded;
   std::set<std::string> RecursiveLocks;
   std::set<std::string> CrashPaths;
+  /// exclusive_contexts: each context's file globs (its bit is its index),
+  /// and each group's mask of contexts.
+  std::vector<std::vector<llvm::GlobPattern>> ContextFiles;
+  std::vector<ContextMask> GroupMasks;
+  /// The contexts a file belongs to.
+  ContextMask contextsOf(llvm::StringRef File) const {
+    ContextMask M = 0;
+    for (size_t I = 0; I < ContextFiles.size(); ++I)
+      for (const llvm::GlobPattern &G : ContextFiles[I])
+        if (G.match(File)) {
+          M |= ContextMask(1) << I;
+          break;
+        }
+    return M;
+  }
+  /// A chain through these contexts cannot run: two of one group.
+  bool conflicting(ContextMask M) const {
+    for (ContextMask G : GroupMasks)
+      if (std::popcount(M & G) > 1)
+        return true;
+    return false;
+  }
   struct Wait {
     std::string Queue, Condition;
     SrcLoc Loc;
@@ -92,6 +117,8 @@ struct HeldLock {
   /// Taken by a try-lock (or a wrapper whose return value says whether it
   /// took it): the function's own return may report the outcome.
   bool FromTry = false;
+  /// exclusive_contexts the acquisition ran through.
+  ContextMask Contexts = 0;
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -395,7 +422,8 @@ public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
                    const std::map<std::string, Summary> &Sums, bool HasCallers,
                    const RuleIndex &Rules)
-      : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules) {}
+      : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules),
+        Own(Rules.contextsOf(F.Loc.File.str())) {}
 
   void run();
   Summary Out;
@@ -413,7 +441,8 @@ private:
   void transferEvent(const Event &E, PathState &S, std::vector<PathState> &Forked);
   void acquire(PathState &S, const std::string &Lock, Mode M, bool Recursive,
                bool Try, const std::string &Text, const Chain &Path,
-               const SrcLoc &Loc, bool ManagedByCallee, bool Atomic);
+               const SrcLoc &Loc, bool ManagedByCallee, bool Atomic,
+               ContextMask Contexts = 0);
   void release(PathState &S, const std::string &Lock, const std::string &Text,
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
@@ -424,7 +453,7 @@ private:
                         bool Recursive, int RecursiveParam, bool Guarded,
                         const std::string &Text, const Chain &Path,
                         const ParamConditions &When,
-                        std::vector<Symbol> Dropped);
+                        std::vector<Symbol> Dropped, ContextMask Contexts);
   /// The branch facts of S that are about this function's parameters.
   ParamConditions paramConditions(const PathState &S) const;
   std::string substitute(const std::string &CalleeLock,
@@ -500,6 +529,8 @@ private:
   const std::map<std::string, Summary> &Sums;
   bool HasCallers;
   const RuleIndex &Rules;
+  /// The exclusive_contexts this function's own file is in.
+  ContextMask Own;
 
 public:
   std::set<std::string> DebugReleases;
@@ -613,15 +644,19 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
                                         const std::string &Text,
                                         const Chain &Path,
                                         const ParamConditions &When,
-                                        std::vector<Symbol> Dropped) {
+                                        std::vector<Symbol> Dropped,
+                                        ContextMask Contexts) {
   if (Lock.empty())
     return;
   for (SummaryAcquire &A : Out.Acquires)
     if (A.Lock == Lock && A.LockMode == M && A.Try == Try) {
       intersectSorted(A.Dropped, Dropped);
-      if (Path.size() < A.Witness.size()) {
+      A.Contexts &= Contexts; // excluded only if every chain is
+      int Fewer = std::popcount(A.WitnessContexts) - std::popcount(Contexts);
+      if (Fewer > 0 || (Fewer == 0 && Path.size() < A.Witness.size())) {
         A.Witness = Path;
         A.Text = Text;
+        A.WitnessContexts = Contexts;
       }
       A.Recursive |= Recursive;
       A.Guarded &= Guarded;
@@ -632,16 +667,18 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
       return;
     }
   Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
-                          Guarded, Text, Path, std::move(Dropped)});
+                          Guarded, Text, Path, std::move(Dropped), Contexts,
+                          Contexts});
 }
 
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
                                bool Recursive, bool Try,
                                const std::string &Text, const Chain &Path,
                                const SrcLoc &Loc, bool ManagedByCallee,
-                               bool Atomic) {
+                               bool Atomic, ContextMask Contexts) {
   if (Lock.empty())
     return;
+  Contexts |= Own;
   Recursive |= Rules.RecursiveLocks.count(Lock) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
     if (H->Recursive || Recursive ||
@@ -664,8 +701,10 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   }
   if (!Try)
     for (const HeldLock &H : S.Held)
-      addEdge(H.Lock, Lock, *H.Site, Path, Recursive);
+      if (!Rules.conflicting(H.Contexts | Contexts))
+        addEdge(H.Lock, Lock, *H.Site, Path, Recursive);
   HeldLock N;
+  N.Contexts = Contexts;
   const ReleaseMark *Dropped = S.findReleased(Lock);
   N.Reentered = Dropped && !Dropped->AcquiredHere;
   N.Lock = Lock;
@@ -818,6 +857,11 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const SummaryAcquire &A : Sum.Acquires) {
       if (!allows(A.When, E.Args))
         continue;
+      // Reached only through code that cannot run where we do (an EPT
+      // handler from shadow-paging code).
+      ContextMask Contexts = Own | A.Contexts;
+      if (Rules.conflicting(Contexts))
+        continue;
       std::string L = substitute(A.Lock, E.Args);
       if (L.empty())
         continue;
@@ -831,7 +875,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path,
-                       paramConditions(S), droppedThroughCall(S, Dropped));
+                       paramConditions(S), droppedThroughCall(S, Dropped),
+                       Contexts);
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock) ||
                        std::binary_search(Dropped.begin(), Dropped.end(), L);
@@ -852,7 +897,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       }
       if (!A.Try)
         for (const HeldLock &H : S.Held)
-          if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock))
+          if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock) &&
+              !Rules.conflicting(H.Contexts | Contexts))
             addEdge(H.Lock, L, *H.Site, Path, Recursive);
     }
     for (const DeferredEdge &D : Sum.Deferred) {
@@ -969,7 +1015,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true,
               Spelled ? *Spelled : A.Text.str(),
               extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
-              E.Loc, Managed, A.Atomic);
+              E.Loc, Managed, A.Atomic, A.Contexts);
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
         // A parameter's lock is spelled as our argument; the callee's own
@@ -1001,7 +1047,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     callNamed(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
-                     droppedOnEntry(S));
+                     droppedOnEntry(S), Own);
     acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
             false, !E.Sleeps);
     return;
@@ -1015,7 +1061,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
       sleepAt(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
-                     droppedOnEntry(S));
+                     droppedOnEntry(S), Own);
     PendingTry T;
     T.TryId = E.TryId;
     T.Lock = L;
@@ -1477,7 +1523,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (const HeldLock &H : S.Held)
       if (!H.Reentered)
         O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic,
-                              H.Text, *H.Site});
+                              H.Text, *H.Site, H.Contexts});
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
@@ -1716,6 +1762,22 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
   for (const std::string &L : Rules.RecursiveLocks)
     I.RecursiveLocks.insert(Rules.canonical(L));
   I.CrashPaths.insert(Rules.CrashPaths.begin(), Rules.CrashPaths.end());
+  for (const rules::ExclusiveContexts &G : Rules.Exclusive) {
+    ContextMask Group = 0;
+    for (const rules::ExclusiveContexts::Context &C : G.Contexts) {
+      if (I.ContextFiles.size() >= 64)
+        break;
+      std::vector<llvm::GlobPattern> Files;
+      for (const std::string &Glob : C.Files)
+        if (auto Pattern = llvm::GlobPattern::create(Glob))
+          Files.push_back(std::move(*Pattern));
+        else
+          llvm::consumeError(Pattern.takeError());
+      Group |= ContextMask(1) << I.ContextFiles.size();
+      I.ContextFiles.push_back(std::move(Files));
+    }
+    I.GroupMasks.push_back(Group);
+  }
   // Every wait_event() condition in the program, by the globals it reads.
   for (const FunctionFacts *F : P.functions())
     for (const Block &B : F->Blocks)

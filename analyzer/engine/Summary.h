@@ -36,6 +36,13 @@ struct SummaryAcquire {
   /// (do_tasklet_work() drops tasklet_lock around the tasklet's handler):
   /// a caller holding them adds no order edge to it.  Sorted.
   std::vector<Symbol> Dropped;
+  /// The exclusive_contexts (rules) every chain to it runs through, one bit
+  /// per context: a caller in a context of the same group that excludes
+  /// them cannot reach it.
+  uint64_t Contexts = 0;
+  /// The contexts of the chain kept as Witness: the chain through the
+  /// fewest contexts is shown, so that a caller sees a path it can take.
+  uint64_t WitnessContexts = 0;
   bool operator==(const SummaryAcquire &) const = default;
 };
 
@@ -46,6 +53,7 @@ struct HeldOnReturn {
   bool Atomic = false;
   Symbol Text;
   Chain Witness;
+  uint64_t Contexts = 0; ///< As SummaryAcquire::Contexts.
   bool operator==(const HeldOnReturn &O) const {
     return Lock == O.Lock && LockMode == O.LockMode && Recursive == O.Recursive;
   }
@@ -136,7 +144,8 @@ struct Summary {
       if (Acquires[I].Lock != O.Acquires[I].Lock ||
           Acquires[I].LockMode != O.Acquires[I].LockMode ||
           Acquires[I].Try != O.Acquires[I].Try ||
-          Acquires[I].Dropped != O.Acquires[I].Dropped)
+          Acquires[I].Dropped != O.Acquires[I].Dropped ||
+          Acquires[I].Contexts != O.Acquires[I].Contexts)
         return false;
     if (SleepsDropped != O.SleepsDropped)
       return false;

@@ -140,6 +140,7 @@ private:
   void readForbidden(const json &V, const std::string &Ptr);
   void readHeldContinuously(const json &V, const std::string &Ptr);
   void readSleeping(const json &V, const std::string &Ptr);
+  void readExclusive(const json &V, const std::string &Ptr);
 
   const std::string &Path;
   SourceIndex Index;
@@ -155,7 +156,7 @@ bool Reader::read(const json &Doc) {
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
-             "recursive_locks", "crash_paths"},
+             "recursive_locks", "crash_paths", "exclusive_contexts"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -175,6 +176,7 @@ bool Reader::read(const json &Doc) {
   Section("requires", &Reader::readRequires);
   Section("forbidden_while_held", &Reader::readForbidden);
   Section("held_continuously", &Reader::readHeldContinuously);
+  Section("exclusive_contexts", &Reader::readExclusive);
   size_t FirstSleeping = Into.Sleeping.size();
   Section("sleeping", &Reader::readSleeping);
   if (auto It = Doc.find("sleeping_if_defined"); It != Doc.end()) {
@@ -412,6 +414,50 @@ void Reader::readHeldContinuously(const json &V, const std::string &Ptr) {
       optionalString(V[I], P, "why", R.Why);
       Into.HeldContinuously.push_back(std::move(R));
     }
+  }
+}
+
+void Reader::readExclusive(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "exclusive_contexts"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "an exclusive_contexts group"))
+      continue;
+    checkKeys(V[I], P, {"name", "contexts", "why"}, "an exclusive_contexts group");
+    ExclusiveContexts G;
+    G.Pos = pos(P);
+    if (!requireString(V[I], P, "name", G.Name))
+      continue;
+    optionalString(V[I], P, "why", G.Why);
+    auto Cs = V[I].find("contexts");
+    if (Cs == V[I].end() || !Cs->is_array() || Cs->size() < 2) {
+      error(P + "/contexts",
+            "'contexts' must list at least two contexts that exclude each other");
+      continue;
+    }
+    bool Ok = true;
+    for (size_t J = 0; J < Cs->size(); ++J) {
+      std::string CP = P + "/contexts/" + std::to_string(J);
+      const json &C = (*Cs)[J];
+      if (!expectObject(C, CP, "a context")) {
+        Ok = false;
+        continue;
+      }
+      checkKeys(C, CP, {"name", "files"}, "a context");
+      ExclusiveContexts::Context X;
+      auto Files = C.find("files");
+      if (!requireString(C, CP, "name", X.Name) || Files == C.end() ||
+          !stringList(*Files, CP + "/files", "files", X.Files) || X.Files.empty()) {
+        if (Files == C.end())
+          error(CP, "a context needs 'files': globs over source paths");
+        Ok = false;
+        continue;
+      }
+      G.Contexts.push_back(std::move(X));
+    }
+    if (Ok)
+      Into.Exclusive.push_back(std::move(G));
   }
 }
 

@@ -7,6 +7,20 @@ using namespace lockwise::rules;
 
 namespace {
 
+/// Loading Text fails with exactly these errors: (line, words in the message).
+void expectErrors(const char *Text,
+                  std::vector<std::pair<unsigned, std::string>> Want,
+                  RuleSet &Rules) {
+  std::vector<Diagnostic> Diags;
+  EXPECT_FALSE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  ASSERT_EQ(Diags.size(), Want.size());
+  for (size_t I = 0; I < Want.size(); ++I) {
+    EXPECT_EQ(Diags[I].Pos.Line, Want[I].first) << Diags[I].str();
+    EXPECT_NE(Diags[I].Message.find(Want[I].second), std::string::npos)
+        << Diags[I].str();
+  }
+}
+
 TEST(RuleLoader, ReadsHierarchiesAliasesAndComments) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;
@@ -76,16 +90,33 @@ TEST(RuleLoader, HandlePrimitivesNameTheirClass) {
 
 TEST(RuleLoader, HandleKeysOnTheWrongOpAreErrors) {
   RuleSet Rules;
+  expectErrors("{\"primitives\": [\n"
+               "  {\"op\": \"release\", \"name\": \"u\", \"class\": \"c\"},\n"
+               "  {\"op\": \"acquire\", \"name\": \"l\", \"handle\": true}]}",
+               {{2, "'class'"}, {3, "'handle'"}}, Rules);
+}
+
+TEST(RuleLoader, ExclusiveContextsAndTheirErrors) {
+  RuleSet Rules;
   std::vector<Diagnostic> Diags;
-  const char *Text = "{\"primitives\": [\n"
-                     "  {\"op\": \"release\", \"name\": \"u\", \"class\": \"c\"},\n"
-                     "  {\"op\": \"acquire\", \"name\": \"l\", \"handle\": true}]}";
-  EXPECT_FALSE(loadRuleText(Text, "t.jsonc", Rules, Diags));
-  ASSERT_EQ(Diags.size(), 2u);
-  EXPECT_EQ(Diags[0].Pos.Line, 2u);
-  EXPECT_NE(Diags[0].Message.find("'class'"), std::string::npos);
-  EXPECT_EQ(Diags[1].Pos.Line, 3u);
-  EXPECT_NE(Diags[1].Message.find("'handle'"), std::string::npos);
+  const char *Good = "{\"exclusive_contexts\": [{\"name\": \"vendor\", \"contexts\": [\n"
+                     "  {\"name\": \"vmx\", \"files\": [\"*/vmx/*\"]},\n"
+                     "  {\"name\": \"svm\", \"files\": [\"*/svm/*\"]}]}],\n"
+                     " \"crash_paths\": [\"panic\"]}";
+  ASSERT_TRUE(loadRuleText(Good, "g.jsonc", Rules, Diags));
+  ASSERT_EQ(Rules.Exclusive.size(), 1u);
+  EXPECT_EQ(Rules.Exclusive[0].Contexts[1].Name, "svm");
+  EXPECT_EQ(Rules.Exclusive[0].Contexts[1].Files,
+            std::vector<std::string>{"*/svm/*"});
+  EXPECT_EQ(Rules.CrashPaths, std::vector<std::string>{"panic"});
+
+  RuleSet Bad;
+  expectErrors("{\"exclusive_contexts\": [\n"
+               "  {\"name\": \"one\", \"contexts\": [{\"name\": \"x\", \"files\": [\"a\"]}]},\n"
+               "  {\"name\": \"two\", \"contexts\": [{\"name\": \"x\", \"files\": [\"a\"]},\n"
+               "     {\"name\": \"y\"}]}]}",
+               {{2, "at least two"}, {4, "'files'"}}, Bad);
+  EXPECT_TRUE(Bad.Exclusive.empty());
 }
 
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {

@@ -105,6 +105,20 @@ struct HeldContinuouslyRule {
   SourcePos Pos;
 };
 
+/// Code that never runs together: one context of a group per run (Intel
+/// VMX or AMD SVM; shadow or HAP paging).  A call chain through functions
+/// of two contexts of one group cannot happen.
+struct ExclusiveContexts {
+  std::string Name;
+  struct Context {
+    std::string Name;
+    std::vector<std::string> Files; ///< Globs over a function's file path.
+  };
+  std::vector<Context> Contexts;
+  std::string Why;
+  SourcePos Pos;
+};
+
 struct SleepingRule {
   std::string Function;
   /// Optional: index of a GFP-flags argument; the call sleeps only when the
@@ -128,6 +142,7 @@ struct RuleSet {
   /// sleeps or requirements, as lockdep and Xen's spin_debug switch
   /// themselves off on a panic.
   std::vector<std::string> CrashPaths;
+  std::vector<ExclusiveContexts> Exclusive;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
   std::vector<RequiresRule> Requires;
