@@ -421,9 +421,9 @@ class FunctionAnalysis {
 public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
                    const std::map<std::string, Summary> &Sums, bool HasCallers,
-                   const RuleIndex &Rules)
+                   const RuleIndex &Rules, ContextMask Contexts)
       : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules),
-        Own(Rules.contextsOf(F.Loc.File.str())) {}
+        Own(Contexts) {}
 
   void run();
   Summary Out;
@@ -529,7 +529,8 @@ private:
   const std::map<std::string, Summary> &Sums;
   bool HasCallers;
   const RuleIndex &Rules;
-  /// The exclusive_contexts this function's own file is in.
+  /// The exclusive_contexts this function runs in: its own file's, and
+  /// those every caller runs in (impliedContexts()).
   ContextMask Own;
 
 public:
@@ -1800,8 +1801,52 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
   return I;
 }
 
+/// The exclusive_contexts each function runs in: its file's, and those of
+/// every chain that reaches it (p2m_altp2m_propagate_change() in p2m.c is
+/// only called from the EPT code, so it runs under VMX and HAP).  Top-down:
+/// a function's callers' contexts, intersected, joined with its own.
+std::map<std::string, ContextMask> impliedContexts(const Program &P,
+                                                   const RuleIndex &Rules) {
+  std::map<std::string, ContextMask> Out;
+  if (Rules.GroupMasks.empty())
+    return Out;
+  std::map<std::string, std::vector<std::string>> Callers;
+  for (const FunctionFacts *F : P.functions()) {
+    Out[F->Key] = P.hasCallers(F->Key) ? ~ContextMask(0)
+                                       : Rules.contextsOf(F->Loc.File.str());
+    for (const std::string &C : P.callees(F->Key))
+      if (C != F->Key.str())
+        Callers[C].push_back(F->Key);
+  }
+  // Decreasing from "every context" for called functions; recursion
+  // settles in a few rounds.
+  const auto &Sccs = P.sccsBottomUp();
+  for (int Round = 0; Round < 8; ++Round) {
+    bool Changed = false;
+    for (auto It = Sccs.rbegin(); It != Sccs.rend(); ++It)
+      for (const std::string &Key : *It) {
+        auto C = Callers.find(Key);
+        if (C == Callers.end())
+          continue;
+        ContextMask Meet = ~ContextMask(0);
+        for (const std::string &Caller : C->second)
+          Meet &= Out[Caller];
+        const FunctionFacts *F = P.function(Key);
+        ContextMask New = Meet | (F ? Rules.contextsOf(F->Loc.File.str()) : 0);
+        if (New != Out[Key]) {
+          Out[Key] = New;
+          Changed = true;
+        }
+      }
+    if (!Changed)
+      break;
+  }
+  return Out;
+}
+
 AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
   RuleIndex Index = indexRules(P, Rules);
+  std::map<std::string, ContextMask> Contexts = impliedContexts(P, Index);
   AnalysisResult R;
   std::map<std::string, Summary> Sums;
   std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
@@ -1823,7 +1868,9 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
         const FunctionFacts *F = P.function(Key);
         if (!F)
           continue;
-        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index);
+        auto Ctx = Contexts.find(Key);
+        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index,
+                           Ctx == Contexts.end() ? 0 : Ctx->second);
         A.run();
         if (const char *Dbg = std::getenv("LOCKWISE_DEBUG_SUMMARY");
             Dbg && ("," + std::string(Dbg) + ",").find("," + F->Name + ",") !=

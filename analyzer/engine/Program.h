@@ -64,6 +64,12 @@ public:
   /// Strongly connected components of the call graph, callees first.
   const std::vector<std::vector<std::string>> &sccsBottomUp() const { return Sccs; }
   bool hasCallers(const std::string &Key) const { return Callers.count(Key) != 0; }
+  /// The functions Key calls (through function pointers too), each once.
+  const std::vector<std::string> &callees(const std::string &Key) const {
+    static const std::vector<std::string> None;
+    auto It = Callees.find(Key);
+    return It == Callees.end() ? None : It->second;
+  }
 
 private:
   void resolveFunctionPointers();
