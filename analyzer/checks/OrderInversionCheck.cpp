@@ -12,29 +12,43 @@ const char *OrderInversionCheck::summary() const {
 
 void OrderInversionCheck::run(const CheckContext &Ctx,
                               FindingHandler &Out) const {
+  std::vector<std::map<std::string, size_t>> Ranks;
   for (const rules::Hierarchy &H : Ctx.Rules.Hierarchies) {
     std::map<std::string, size_t> Rank;
     for (size_t I = 0; I < H.Order.size(); ++I)
       Rank[Ctx.Rules.canonical(H.Order[I])] = I;
-    for (auto &[Key, E] : Ctx.Graph.edges()) {
-      auto Held = Rank.find(Ctx.Rules.canonical(Key.first));
-      auto Taken = Rank.find(Ctx.Rules.canonical(Key.second));
-      if (Held == Rank.end() || Taken == Rank.end() ||
-          Held->second <= Taken->second || E.Witness.empty())
-        continue;
-      const WitnessStep &At = E.Witness.back();
-      Finding F;
-      F.Check = id();
-      F.Sev = Severity::Warning;
-      F.Message = "acquiring '" + Key.second + "' while holding '" + Key.first +
-                  "' violates lock hierarchy '" + H.Name + "' ('" + Key.second +
-                  "' must be taken before '" + Key.first + "')";
-      setLocation(F, At.Loc);
-      F.Function = At.Function;
-      F.Locks = {Key.first, Key.second};
-      F.Trace = toTrace(E.Witness);
-      Out.handle(std::move(F));
+    Ranks.push_back(std::move(Rank));
+  }
+  // One finding per edge, naming every hierarchy it violates (Xen's
+  // mm-locks import gives the altp2m list its own hierarchy next to the
+  // main one; an edge against both is one mistake).
+  for (auto &[Key, E] : Ctx.Graph.edges()) {
+    if (E.Witness.empty())
+      continue;
+    std::vector<std::string> Violated;
+    for (size_t I = 0; I < Ranks.size(); ++I) {
+      auto Held = Ranks[I].find(Ctx.Rules.canonical(Key.first));
+      auto Taken = Ranks[I].find(Ctx.Rules.canonical(Key.second));
+      if (Held != Ranks[I].end() && Taken != Ranks[I].end() &&
+          Held->second > Taken->second)
+        Violated.push_back(Ctx.Rules.Hierarchies[I].Name);
     }
+    if (Violated.empty())
+      continue;
+    std::string Names = "'" + Violated[0] + "'";
+    for (size_t I = 1; I < Violated.size(); ++I)
+      Names += ", '" + Violated[I] + "'";
+    const WitnessStep &At = E.Witness.back();
+    Finding F = newFinding(id());
+    F.Message = "acquiring '" + Key.second + "' while holding '" + Key.first +
+                "' violates lock hierarch" +
+                (Violated.size() == 1 ? "y " : "ies ") + Names + " ('" +
+                Key.second + "' must be taken before '" + Key.first + "')";
+    setLocation(F, At.Loc);
+    F.Function = At.Function;
+    F.Locks = {Key.first, Key.second};
+    F.Trace = toTrace(E.Witness);
+    Out.handle(std::move(F));
   }
 }
 

@@ -180,6 +180,8 @@ struct PathState {
   /// Call results known on this path (result id -> 0 zero, 1 non-zero).
   std::map<int, int> Results;
   int ReturnValue = -1;
+  /// The local variable the path returns, if it returns exactly one.
+  Symbol ReturnVar;
   std::optional<SrcLoc> LastReturn;
 
   std::string signature() const {
@@ -281,6 +283,10 @@ bool intersectInto(PathState &A, const PathState &B) {
     A.ReturnValue = -1;
     Changed = true;
   }
+  if (A.ReturnVar != B.ReturnVar && !A.ReturnVar.empty()) {
+    A.ReturnVar = Symbol();
+    Changed = true;
+  }
   for (auto It = A.Binds.begin(); It != A.Binds.end();) {
     auto O = B.Binds.find(It->first);
     if (O == B.Binds.end() || O->second != It->second) {
@@ -291,6 +297,19 @@ bool intersectInto(PathState &A, const PathState &B) {
     }
   }
   return Changed;
+}
+
+/// The local pointer a lock is reached through ("&desc->lock" -> "desc"),
+/// or empty.
+Symbol lockBase(llvm::StringRef Text) {
+  Text.consume_front("&");
+  size_t End = 0;
+  while (End < Text.size() &&
+         (std::isalnum((unsigned char)Text[End]) || Text[End] == '_'))
+    ++End;
+  if (End == 0 || !Text.substr(End).starts_with("->"))
+    return Symbol();
+  return Symbol(Text.substr(0, End));
 }
 
 /// Locks held on entry that this path has released and not taken again.
@@ -1161,6 +1180,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   case EventKind::Return: {
     S.LastReturn = E.Loc;
     S.ReturnValue = E.RetValue;
+    S.ReturnVar = E.BindVar;
     int Id = E.TryId;
     if (Id < 0 && !E.BindVar.empty())
       if (auto B = S.Binds.find(E.BindVar); B != S.Binds.end())
@@ -1689,7 +1709,11 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
           HeldInT |= X.Lock == H.Lock;
         if (!R || HeldInT)
           continue;
-        if (H.FromTry && returnTellsHolding(H.Lock))
+        // A try-lock wrapper, or a lookup that returns the object it
+        // locked ("return desc" holding desc->lock) or NULL.
+        bool HandsOver = H.FromTry || (!S.ReturnVar.empty() &&
+                                       lockBase(H.Text.str()) == S.ReturnVar);
+        if (HandsOver && returnTellsHolding(H.Lock))
           continue;
         LeakObs L;
         L.Lock = H.Lock;

@@ -311,3 +311,42 @@ void fifo_unlock_twice(struct fifo_queue *q, struct fifo_queue *old_q)
   spin_unlock(&q->lock);
   spin_unlock(&q->lock); // expected-warning{{double unlock of 'fifo_queue.lock' in fifo_unlock_twice}}
 }
+
+// 9. arch/x86/irq.c pirq_spin_lock_irq_desc(): a lookup that returns the
+// object it locked, or NULL, retrying when the object changed under it.
+// Not a leak: the return value hands the lock to the caller.
+struct irq_desc {
+  spinlock_t lock;
+  int irq;
+};
+struct irq_desc *irq_to_desc(int irq);
+int pirq_irq(int pirq);
+
+struct irq_desc *pirq_spin_lock_irq_desc(int pirq)
+{
+  struct irq_desc *desc;
+  for (;;) {
+    int irq = pirq_irq(pirq);
+    if (irq <= 0)
+      return NULL;
+    desc = irq_to_desc(irq);
+    spin_lock(&desc->lock);
+    if (irq == pirq_irq(pirq))
+      break;
+    spin_unlock(&desc->lock);
+  }
+  return desc;
+}
+
+// 10. An edge against two declared hierarchies (xen_paths.jsonc has the
+// mm-locks import's two) is one finding naming both.
+static spinlock_t paging_lock;
+static spinlock_t page_alloc_lock;
+
+void paging_then_alloc(void)
+{
+  spin_lock(&paging_lock);
+  spin_lock(&page_alloc_lock); // expected-warning{{acquiring 'page_alloc_lock' while holding 'paging_lock' violates lock hierarchies 'mm-locks', 'mm-locks/altp2mlist'}}
+  spin_unlock(&page_alloc_lock);
+  spin_unlock(&paging_lock);
+}
