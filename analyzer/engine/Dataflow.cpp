@@ -1580,13 +1580,23 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
       EntryReleased.insert(L);
   for (const std::string &L : EntryReleased) {
     bool Everywhere = true, Kept = false;
+    // Unless the return value says which paths released it: "on error
+    // vpci_msix_arch_print() returns without holding the lock".
+    std::set<int> ReleasingReturns, OtherReturns;
+    bool AllKnown = true;
     for (const Outcome &O : Out.Outcomes) {
-      Everywhere &= std::find(O.Released.begin(), O.Released.end(), L) !=
-                    O.Released.end();
+      bool Releases = std::find(O.Released.begin(), O.Released.end(), L) !=
+                      O.Released.end();
+      Everywhere &= Releases;
       for (const HeldOnReturn &H : O.Acquired)
         Kept |= H.Lock == L;
+      AllKnown &= O.Returns >= 0;
+      (Releases ? ReleasingReturns : OtherReturns).insert(O.Returns);
     }
-    if (Everywhere || Kept)
+    bool Told = AllKnown && std::none_of(ReleasingReturns.begin(),
+                                         ReleasingReturns.end(),
+                                         [&](int R) { return OtherReturns.count(R); });
+    if (Everywhere || Kept || Told)
       continue;
     for (Outcome &O : Out.Outcomes)
       std::erase(O.Released, L);

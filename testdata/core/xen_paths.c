@@ -350,3 +350,41 @@ void paging_then_alloc(void)
   spin_unlock(&page_alloc_lock);
   spin_unlock(&paging_lock);
 }
+
+// 11. drivers/vpci/msi.c vpci_dump_msi(): the callee drops the caller's
+// lock to let softirqs run and returns non-zero when it could not take it
+// back ("On error vpci_msix_arch_print will always return without holding
+// the lock").  The caller's "if (rc) continue;" is right.
+struct vpci {
+  spinlock_t lock;
+  int entries;
+};
+void process_pending_softirqs(void);
+
+int vpci_msix_arch_print(struct vpci *v)
+{
+  for (int i = 0; i < v->entries; i++) {
+    if (i && !(i % 64)) {
+      spin_unlock(&v->lock);
+      process_pending_softirqs();
+      if (!xen_spin_trylock(&v->lock))
+        return -16;
+    }
+    printk("entry %d", i);
+  }
+  return 0;
+}
+
+void vpci_dump_msi(struct vpci **devs, int n)
+{
+  for (int i = 0; i < n; i++) {
+    struct vpci *v = devs[i];
+    if (!xen_spin_trylock(&v->lock))
+      continue;
+    if (vpci_msix_arch_print(v)) {
+      process_pending_softirqs();
+      continue;
+    }
+    spin_unlock(&v->lock);
+  }
+}
