@@ -825,6 +825,12 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   }
   if (const FactValue *Known = S.findFact(C.Key))
     return Known->Value == AtomNonZero;
+  if (!C.Unequal.empty() && AtomNonZero) {
+    if (const FactValue *Eq = S.findFact(C.Unequal); Eq && Eq->Value)
+      return false; // a < b, but a == b on this path
+    if (!S.findFact(C.Unequal))
+      S.addFact({C.Unequal, Origin, false, C.Vars, false});
+  }
   S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory});
   return true;
 }

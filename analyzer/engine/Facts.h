@@ -137,6 +137,10 @@ struct Condition {
   int TryId = -1;                ///< Try: the try-call tested directly.
   /// The true edge is taken when (atom != 0) XOR Negated.
   bool Negated = false;
+  /// "a < b" between two locals: where the atom holds, the equality fact
+  /// (equalityKey(a, b)) is false ("if (ld < rd) lock both; ... if (ld !=
+  /// rd) unlock rd").
+  Symbol Unequal;
 };
 
 struct Block {

@@ -119,6 +119,7 @@ void to_json(json &J, const Condition &C) {
   if (C.Memory) J["mem"] = true;
   if (C.TryId >= 0) J["try"] = C.TryId;
   if (C.Negated) J["neg"] = true;
+  if (!C.Unequal.empty()) J["ne"] = C.Unequal;
 }
 void from_json(const json &J, Condition &C) {
   C.K = (Condition::Kind)J.at("k").get<int>();
@@ -127,6 +128,7 @@ void from_json(const json &J, Condition &C) {
   C.Memory = J.value("mem", false);
   C.TryId = J.value("try", -1);
   C.Negated = J.value("neg", false);
+  C.Unequal = J.value("ne", "");
 }
 
 void to_json(json &J, const Block &B) {

@@ -993,6 +993,13 @@ Condition Extraction::reduceCondition(const Expr *E) {
   OS.flush();
   C.K = Condition::Fact;
   C.Key = Text;
+  if (auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+      BO && (BO->getOpcode() == BO_LT || BO->getOpcode() == BO_GT)) {
+    const VarDecl *L = plainLocal(BO->getLHS());
+    const VarDecl *R = plainLocal(BO->getRHS());
+    if (L && R && L != R)
+      C.Unequal = equalityKey(L->getName(), R->getName());
+  }
   std::sort(Vars.begin(), Vars.end());
   Vars.erase(std::unique(Vars.begin(), Vars.end()), Vars.end());
   C.Vars = symbols(Vars);

@@ -388,3 +388,27 @@ void vpci_dump_msi(struct vpci **devs, int n)
     spin_unlock(&v->lock);
   }
 }
+
+// 12. common/event_channel.c evtchn_bind_interdomain(): two domains' locks
+// in address order, one lock when they are the same domain; "ld < rd"
+// means they differ, so "if (ld != rd)" releases the second.
+struct evdomain {
+  spinlock_t event_lock;
+};
+
+int bind_interdomain(struct evdomain *ld, struct evdomain *rd)
+{
+  if (ld < rd) {
+    spin_lock(&ld->event_lock);
+    spin_lock(&rd->event_lock);
+  } else {
+    if (ld != rd)
+      spin_lock(&rd->event_lock);
+    spin_lock(&ld->event_lock);
+  }
+  printk("bind");
+  spin_unlock(&ld->event_lock);
+  if (ld != rd)
+    spin_unlock(&rd->event_lock);
+  return 0;
+}
