@@ -167,6 +167,9 @@ struct FactValue {
   bool Value = false;
   std::vector<Symbol> Vars;
   bool Memory = false;
+  /// A flag test on a parameter ("q & 1"): the parameter and the mask.
+  int MaskParam = -1;
+  uint64_t Mask = 0;
 };
 
 struct PathState {
@@ -642,20 +645,44 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
 
 ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
   ParamConditions Out;
-  for (const FactValue &Fv : S.Facts)
+  for (const FactValue &Fv : S.Facts) {
+    if (Fv.MaskParam >= 0) {
+      Out.push_back({Fv.MaskParam, Fv.Value, Fv.Mask});
+      continue;
+    }
     for (size_t I = 0; I < F.Params.size(); ++I)
       if (Fv.Key == F.Params[I])
         Out.push_back({(int)I, Fv.Value});
+  }
   return Out;
 }
 
 /// Whether a caller's constant arguments allow a summary item.
 bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args) {
-  for (auto [Index, NonZero] : When)
-    if ((size_t)Index < Args.size() && Args[Index].HasInt &&
-        (Args[Index].Int != 0) != NonZero)
+  for (const ParamCondition &C : When) {
+    if ((size_t)C.Param >= Args.size() || !Args[C.Param].HasInt)
+      continue;
+    uint64_t V = (uint64_t)Args[C.Param].Int;
+    if (C.Mask)
+      V &= C.Mask;
+    if ((V != 0) != C.NonZero)
       return false;
+  }
   return true;
+}
+
+/// A callee's conditions on its parameters, as conditions on ours where we
+/// pass our parameter through ("get_gfn_query_unlocked() -> ... (q) ->
+/// p2m_pt_get_entry(q)": the populate under "q & P2M_ALLOC" stays
+/// conditional on the outermost caller's q).
+ParamConditions forwardConditions(const ParamConditions &Callee,
+                                  const std::vector<ArgInfo> &Args) {
+  ParamConditions Out;
+  for (const ParamCondition &C : Callee)
+    if ((size_t)C.Param < Args.size() && Args[C.Param].Param >= 0 &&
+        !Args[C.Param].HasInt)
+      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask});
+  return Out;
 }
 
 void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
@@ -681,7 +708,7 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
       A.Recursive |= Recursive;
       A.Guarded &= Guarded;
       // Taken under either condition: keep only what both agree on.
-      std::erase_if(A.When, [&](const std::pair<int, bool> &C) {
+      std::erase_if(A.When, [&](const ParamCondition &C) {
         return std::find(When.begin(), When.end(), C) == When.end();
       });
       return;
@@ -831,7 +858,7 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
     if (!S.findFact(C.Unequal))
       S.addFact({C.Unequal, Origin, false, C.Vars, false});
   }
-  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory});
+  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory, C.MaskParam, C.Mask});
   return true;
 }
 
@@ -899,10 +926,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
       std::string Text = Spelled ? *Spelled : A.Text.str();
       std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
+      ParamConditions When = paramConditions(S);
+      for (const ParamCondition &C : forwardConditions(A.When, E.Args))
+        if (std::find(When.begin(), When.end(), C) == When.end())
+          When.push_back(C);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
-                       A.Guarded || !S.Facts.empty(), Text, Path,
-                       paramConditions(S), droppedThroughCall(S, Dropped),
-                       Contexts);
+                       A.Guarded || !S.Facts.empty(), Text, Path, When,
+                       droppedThroughCall(S, Dropped), Contexts);
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock) ||
                        std::binary_search(Dropped.begin(), Dropped.end(), L);
@@ -995,7 +1025,22 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     // locked)", "spin_lock_if(locking, ...)" then "if (locking)".  An
     // outcome the path's facts contradict is not taken.
     bool Feasible = true;
-    for (auto [Index, NonZero] : O.When) {
+    for (const ParamCondition &PC : O.When) {
+      int Index = PC.Param;
+      bool NonZero = PC.NonZero;
+      // A flag condition on our own parameter stays one on it.
+      if (PC.Mask) {
+        if ((size_t)Index < E.Args.size() && E.Args[Index].Param >= 0 &&
+            (size_t)E.Args[Index].Param < F.Params.size()) {
+          Symbol Key = maskKey(F.Params[E.Args[Index].Param].str(), PC.Mask);
+          if (const FactValue *Known = N.findFact(Key))
+            Feasible &= Known->Value == NonZero;
+          else
+            N.addFact({Key, 0, NonZero, {F.Params[E.Args[Index].Param]}, false,
+                       E.Args[Index].Param, PC.Mask});
+        }
+        continue;
+      }
       // The argument is a try-lock's (or a call's) result: this outcome
       // says what it was ("lock_evaluate_nospec(_read_trylock(l))").
       if (int Id = (size_t)Index < E.Args.size() ? E.Args[Index].TryId : -1; Id >= 0) {

@@ -128,6 +128,12 @@ inline std::string equalityKey(llvm::StringRef A, llvm::StringRef B) {
   return A.str() + " == " + B.str();
 }
 
+/// The branch-fact key of "V & Mask" (a flag test on a local or parameter),
+/// the same however the source spells the mask.
+inline std::string maskKey(llvm::StringRef V, uint64_t Mask) {
+  return V.str() + " & " + std::to_string(Mask);
+}
+
 /// A branch condition, reduced to what path sensitivity needs.
 struct Condition {
   enum Kind : uint8_t { None, Fact, Try } K = None;
@@ -141,6 +147,9 @@ struct Condition {
   /// (equalityKey(a, b)) is false ("if (ld < rd) lock both; ... if (ld !=
   /// rd) unlock rd").
   Symbol Unequal;
+  /// A flag test "p & MASK" on a parameter: which one (-1: none) and the mask.
+  int MaskParam = -1;
+  uint64_t Mask = 0;
 };
 
 struct Block {

@@ -120,6 +120,10 @@ void to_json(json &J, const Condition &C) {
   if (C.TryId >= 0) J["try"] = C.TryId;
   if (C.Negated) J["neg"] = true;
   if (!C.Unequal.empty()) J["ne"] = C.Unequal;
+  if (C.MaskParam >= 0) {
+    J["mp"] = C.MaskParam;
+    J["mask"] = C.Mask;
+  }
 }
 void from_json(const json &J, Condition &C) {
   C.K = (Condition::Kind)J.at("k").get<int>();
@@ -129,6 +133,8 @@ void from_json(const json &J, Condition &C) {
   C.TryId = J.value("try", -1);
   C.Negated = J.value("neg", false);
   C.Unequal = J.value("ne", "");
+  C.MaskParam = J.value("mp", -1);
+  C.Mask = J.value("mask", uint64_t(0));
 }
 
 void to_json(json &J, const Block &B) {

@@ -17,7 +17,14 @@ namespace lockwise {
 /// Conditions on parameters under which a summary item happens
 /// ("if (locked) gfn_lock(...)"): (parameter index, non-zero?).  A caller
 /// passing a contradicting constant does not get the item.
-using ParamConditions = std::vector<std::pair<int, bool>>;
+/// With a Mask, the condition is on (argument & Mask) ("if (q & P2M_ALLOC)").
+struct ParamCondition {
+  int Param = -1;
+  bool NonZero = false;
+  uint64_t Mask = 0; ///< 0: the whole argument.
+  bool operator==(const ParamCondition &) const = default;
+};
+using ParamConditions = std::vector<ParamCondition>;
 
 struct SummaryAcquire {
   ParamConditions When;

@@ -942,6 +942,28 @@ Condition Extraction::reduceCondition(const Expr *E) {
     }
     break;
   }
+  // A flag test on a parameter or local ("if (q & P2M_ALLOC)"): a caller's
+  // constant argument decides it.
+  if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_And) {
+    const Expr *VarSide = BO->getLHS(), *MaskSide = BO->getRHS();
+    if (!plainLocal(VarSide))
+      std::swap(VarSide, MaskSide);
+    Expr::EvalResult R;
+    const Expr *M = MaskSide->IgnoreParenCasts();
+    if (const VarDecl *V = plainLocal(VarSide);
+        V && !M->isValueDependent() && M->EvaluateAsInt(R, Ctx) &&
+        R.Val.getInt().getZExtValue() != 0) {
+      C.K = Condition::Fact;
+      C.Mask = R.Val.getInt().getZExtValue();
+      C.Key = maskKey(V->getName(), C.Mask);
+      C.Vars = {Symbol(V->getNameAsString())};
+      C.Memory = false;
+      C.Negated = Negated;
+      if (auto *PVD = dyn_cast<ParmVarDecl>(V))
+        C.MaskParam = PVD->getFunctionScopeIndex();
+      return C;
+    }
+  }
   // A try-lock tested directly, or through "(rc = mutex_trylock()) ...".
   const Expr *Inner = E;
   if (auto *BO = dyn_cast<BinaryOperator>(Inner); BO && BO->getOpcode() == BO_Assign)

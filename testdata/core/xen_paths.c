@@ -412,3 +412,44 @@ int bind_interdomain(struct evdomain *ld, struct evdomain *rd)
     spin_unlock(&rd->event_lock);
   return 0;
 }
+
+// 13. arch/x86/mm/p2m-pt.c: a lookup populates (and takes the PoD lock)
+// only "if ( q & P2M_ALLOC )"; get_gfn_query_unlocked() passes q = 0
+// through two wrappers.  Only the allocating caller orders pod_lock after
+// the lock it holds.
+#define P2M_ALLOC (1u << 0)
+#define P2M_UNSHARE (1u << 1)
+static spinlock_t pod_lock;
+static spinlock_t shadow_lock;
+
+static void pt_get_entry(unsigned long gfn, unsigned int q)
+{
+  if (q & P2M_ALLOC) {
+    spin_lock(&pod_lock); // expected-warning{{possible circular locking dependency: acquiring 'pod_lock' while holding 'shadow_lock' closes the cycle 'pod_lock' -> 'shadow_lock' -> 'pod_lock'}}
+    spin_unlock(&pod_lock);
+  }
+}
+
+static void get_entry(unsigned long gfn, unsigned int q) { pt_get_entry(gfn, q); }
+
+void shadow_update(unsigned long gfn)
+{
+  spin_lock(&shadow_lock);
+  get_entry(gfn, 0); // query only: no pod_lock under shadow_lock
+  spin_unlock(&shadow_lock);
+}
+
+void shadow_fault(unsigned long gfn)
+{
+  spin_lock(&shadow_lock);
+  get_entry(gfn, P2M_ALLOC | P2M_UNSHARE); // pod_lock under shadow_lock
+  spin_unlock(&shadow_lock);
+}
+
+void pod_populate(void)
+{
+  spin_lock(&pod_lock);
+  spin_lock(&shadow_lock);
+  spin_unlock(&shadow_lock);
+  spin_unlock(&pod_lock);
+}
