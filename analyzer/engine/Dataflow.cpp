@@ -186,6 +186,9 @@ struct PathState {
   /// The local variable the path returns, if it returns exactly one.
   Symbol ReturnVar;
   std::optional<SrcLoc> LastReturn;
+  /// Locks a branch found held ("if (p2m_locked_by_me(p2m))"): the caller
+  /// holds them on this path.  Sorted.
+  std::vector<Symbol> Assumed;
 
   std::string signature() const {
     std::string S;
@@ -261,6 +264,11 @@ void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
     S.Binds.erase(V);
 }
 
+/// Keeps in A what B also has (both sorted).
+void intersectSorted(std::vector<Symbol> &A, const std::vector<Symbol> &B) {
+  std::erase_if(A, [&](Symbol L) { return !std::binary_search(B.begin(), B.end(), L); });
+}
+
 /// Intersects the facts and bindings of B into A; true if A changed.
 bool intersectInto(PathState &A, const PathState &B) {
   bool Changed = false;
@@ -286,6 +294,9 @@ bool intersectInto(PathState &A, const PathState &B) {
     A.ReturnValue = -1;
     Changed = true;
   }
+  size_t AssumedBefore = A.Assumed.size();
+  intersectSorted(A.Assumed, B.Assumed);
+  Changed |= A.Assumed.size() != AssumedBefore;
   if (A.ReturnVar != B.ReturnVar && !A.ReturnVar.empty()) {
     A.ReturnVar = Symbol();
     Changed = true;
@@ -339,10 +350,6 @@ std::vector<Symbol> droppedThroughCall(const PathState &S,
   return Out;
 }
 
-/// Keeps in A what B also has (both sorted).
-void intersectSorted(std::vector<Symbol> &A, const std::vector<Symbol> &B) {
-  std::erase_if(A, [&](Symbol L) { return !std::binary_search(B.begin(), B.end(), L); });
-}
 
 Chain extend(const Chain &Prefix, const Chain &Suffix) {
   Chain Out = Prefix;
@@ -593,6 +600,8 @@ private:
   /// Queues this function itself waits on: the consumer changing its own
   /// condition need not wake itself.
   std::set<std::string> WaitsOn;
+  /// Is-held tests by their id, with the lock they test.
+  std::map<int, std::string> HeldTests;
   void wake(PathState &S, const std::string &Queue);
   bool gfpAllowsSleep(const Event &E, unsigned GfpArg) const;
 };
@@ -840,6 +849,17 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   if (C.K == Condition::Try) {
     if (!Feasible(C.TryId))
       return false;
+    if (auto H = HeldTests.find(C.TryId); H != HeldTests.end()) {
+      bool HeldHere = S.findHeld(H->second) != nullptr;
+      if (!AtomNonZero)
+        return !HeldHere; // "not held by me", but we hold it: infeasible
+      if (!HeldHere && !std::binary_search(S.Assumed.begin(), S.Assumed.end(),
+                                           Symbol(H->second))) {
+        S.Assumed.push_back(H->second);
+        std::sort(S.Assumed.begin(), S.Assumed.end());
+      }
+      return true;
+    }
     resolveTry(S, C.TryId, AtomNonZero);
     return true;
   }
@@ -1388,9 +1408,13 @@ void FunctionAnalysis::entryNeeds() {
                                " is held (" + E.Name + ")")});
     }
   for (const Block &B : F.Blocks)
-    for (const Event &E : B.Events)
+    for (const Event &E : B.Events) {
       if (E.Kind == EventKind::Wait)
         WaitsOn.insert(lockName(E.Lock));
+      if (E.Kind == EventKind::HeldTest && E.TryId >= 0)
+        if (std::string L = lockName(E.Lock); !L.empty())
+          HeldTests[E.TryId] = L;
+    }
   auto It = Rules.Requires.find(F.Name);
   if (It != Rules.Requires.end())
     for (const std::string &L : It->second) {
@@ -1404,7 +1428,8 @@ void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
                                   const std::string &L,
                                   const std::string &Subject, bool IsWrite,
                                   const Chain &Path, const SrcLoc &Loc) {
-  if (L.empty() || S.findHeld(L) || EntryRequired.count(L))
+  if (L.empty() || S.findHeld(L) || EntryRequired.count(L) ||
+      std::binary_search(S.Assumed.begin(), S.Assumed.end(), Symbol(L)))
     return;
   // The function takes the lock itself elsewhere: this call site is where
   // it forgot to, not a requirement on its callers.

@@ -74,6 +74,9 @@ enum class EventKind : uint8_t {
   Kill,   ///< Variables written: facts about them no longer hold.
   Return, ///< A return statement (for leak locations).
   Access, ///< A read or write of a guarded field (Name is "tag.field").
+  /// "if (p2m_locked_by_me(p))": an is-held primitive tested by a branch
+  /// (TryId names the test); where it is true, the lock is held.
+  HeldTest,
 };
 
 enum class Mode : uint8_t { Exclusive, Shared };

@@ -613,8 +613,14 @@ Extraction::enclosingMacro(SourceLocation L,
   }
   if (Found.isInvalid())
     return std::nullopt;
+  // The invocation's text in the file, from the macro's name: the
+  // immediate expansion range of a location inside a macro argument is
+  // only that argument ("ASSERT(!spin_is_locked(l))" would read as
+  // "spin_is_locked(l)", losing the "!").
   llvm::StringRef Text =
-      Lexer::getSourceText(SM.getImmediateExpansionRange(Found), SM, LO);
+      Lexer::getSourceText(SM.getExpansionRange(Found), SM, LO);
+  if (size_t At = Text.find(FoundName); At != llvm::StringRef::npos)
+    Text = Text.substr(At);
   return std::make_pair(FoundName, splitMacroArgs(Text));
 }
 
@@ -661,7 +667,22 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
       return N == "ASSERT" || N == "BUG_ON" || N == "WARN_ON" ||
              N == "WARN_ON_ONCE" || N == "assert";
     });
-    if (!M || M->second.empty() || P.Arg >= CE->getNumArgs())
+    if (P.Arg >= CE->getNumArgs())
+      return;
+    if (!M) {
+      // Not an assertion: a test the code branches on.
+      Event Ev;
+      Ev.Kind = EventKind::HeldTest;
+      Ev.Loc = userLoc(CE->getBeginLoc(), SM);
+      Ev.Name = P.Name;
+      Ev.Lock = Ids.resolvePointer(CE->getArg(P.Arg), FD);
+      Ev.Lock.Text = spelling(CE->getArg(P.Arg));
+      Ev.TryId = NextTryId++;
+      TryIds[CE] = Ev.TryId;
+      B.Events.push_back(std::move(Ev));
+      return;
+    }
+    if (M->second.empty())
       return;
     bool Negated = llvm::StringRef(M->second[0]).ltrim().starts_with("!");
     bool AssertsHeld = (M->first == "ASSERT" || M->first == "assert") ? !Negated

@@ -453,3 +453,38 @@ void pod_populate(void)
   spin_unlock(&shadow_lock);
   spin_unlock(&pod_lock);
 }
+
+// 14. arch/x86/mm/p2m.c p2m_flush_nestedp2m(): "if ( p2m_locked_by_me(p2m) )
+// p2m_flush_table_locked(p2m); else p2m_flush_table(p2m);" - where the
+// is-held test is true, the lock is held (by a caller).
+struct table {
+  spinlock_t lock;
+  int n;
+};
+int _spin_is_locked(spinlock_t *l);
+
+static void flush_locked(struct table *t)
+{
+  BUG_ON(!_spin_is_locked(&t->lock));
+  t->n = 0;
+}
+
+static void flush(struct table *t)
+{
+  spin_lock(&t->lock);
+  flush_locked(t);
+  spin_unlock(&t->lock);
+}
+
+void flush_any(struct table *t)
+{
+  if (_spin_is_locked(&t->lock))
+    flush_locked(t);
+  else
+    flush(t);
+}
+
+void flush_wrong(struct table *t)
+{
+  flush_locked(t); // expected-warning{{'table.lock' is not held when calling flush_locked, which asserts it}}
+}
