@@ -170,7 +170,41 @@ struct FactValue {
   /// A flag test on a parameter ("q & 1"): the parameter and the mask.
   int MaskParam = -1;
   uint64_t Mask = 0;
+  /// A bound on a local (Condition::IntVar).
+  Symbol IntVar;
+  bool IntEq = false;
+  int64_t IntConst = 0;
 };
+
+/// What the path's bounds on C.IntVar say about C's atom: 1 true, 0 false,
+/// -1 unknown.
+int boundedTruth(const std::vector<FactValue> &Facts, const Condition &C) {
+  int64_t Lo = INT64_MIN, Hi = INT64_MAX;
+  std::vector<int64_t> Not;
+  for (const FactValue &F : Facts) {
+    if (F.IntVar != C.IntVar)
+      continue;
+    if (F.IntEq && F.Value)
+      Lo = std::max(Lo, F.IntConst), Hi = std::min(Hi, F.IntConst);
+    else if (F.IntEq)
+      Not.push_back(F.IntConst);
+    else if (F.Value) // v < k
+      Hi = std::min(Hi, F.IntConst - 1);
+    else // v >= k
+      Lo = std::max(Lo, F.IntConst);
+  }
+  int64_t N = C.IntConst;
+  if (C.IntEq) {
+    if (N < Lo || N > Hi || std::find(Not.begin(), Not.end(), N) != Not.end())
+      return 0;
+    return Lo == Hi && Lo == N ? 1 : -1;
+  }
+  if (Hi < N)
+    return 1;
+  if (Lo >= N)
+    return 0;
+  return -1;
+}
 
 struct PathState {
   std::vector<HeldLock> Held;       // sorted by Lock
@@ -872,13 +906,17 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   }
   if (const FactValue *Known = S.findFact(C.Key))
     return Known->Value == AtomNonZero;
+  if (!C.IntVar.empty())
+    if (int T = boundedTruth(S.Facts, C); T >= 0)
+      return (T == 1) == AtomNonZero;
   if (!C.Unequal.empty() && AtomNonZero) {
     if (const FactValue *Eq = S.findFact(C.Unequal); Eq && Eq->Value)
       return false; // a < b, but a == b on this path
     if (!S.findFact(C.Unequal))
       S.addFact({C.Unequal, Origin, false, C.Vars, false});
   }
-  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory, C.MaskParam, C.Mask});
+  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory, C.MaskParam, C.Mask,
+             C.IntVar, C.IntEq, C.IntConst});
   return true;
 }
 

@@ -153,6 +153,14 @@ struct Condition {
   /// A flag test "p & MASK" on a parameter: which one (-1: none) and the mask.
   int MaskParam = -1;
   uint64_t Mask = 0;
+  /// A local compared with a constant, as "IntVar < IntConst" (IntEq false)
+  /// or "IntVar == IntConst" (IntEq true); other comparisons are rewritten
+  /// to these with Negated.  Together they bound the variable: after "for
+  /// (try = 0; try < 3; try++) { ... break; }", a break path knows try < 3,
+  /// so "if ( try == 3 )" is false there.
+  Symbol IntVar;
+  bool IntEq = false;
+  int64_t IntConst = 0;
 };
 
 struct Block {

@@ -124,6 +124,11 @@ void to_json(json &J, const Condition &C) {
     J["mp"] = C.MaskParam;
     J["mask"] = C.Mask;
   }
+  if (!C.IntVar.empty()) {
+    J["iv"] = C.IntVar;
+    J["ic"] = C.IntConst;
+    if (C.IntEq) J["ieq"] = true;
+  }
 }
 void from_json(const json &J, Condition &C) {
   C.K = (Condition::Kind)J.at("k").get<int>();
@@ -135,6 +140,9 @@ void from_json(const json &J, Condition &C) {
   C.Unequal = J.value("ne", "");
   C.MaskParam = J.value("mp", -1);
   C.Mask = J.value("mask", uint64_t(0));
+  C.IntVar = J.value("iv", "");
+  C.IntConst = J.value("ic", int64_t(0));
+  C.IntEq = J.value("ieq", false);
 }
 
 void to_json(json &J, const Block &B) {

@@ -963,6 +963,40 @@ Condition Extraction::reduceCondition(const Expr *E) {
     }
     break;
   }
+  // A local against a constant ("try < 3", "try == 3", "n >= MAX").
+  if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isComparisonOp()) {
+    const Expr *VarSide = BO->getLHS(), *ConstSide = BO->getRHS();
+    BinaryOperatorKind Op = BO->getOpcode();
+    if (!plainLocal(VarSide)) {
+      std::swap(VarSide, ConstSide);
+      Op = BinaryOperator::reverseComparisonOp(Op);
+    }
+    Expr::EvalResult R;
+    const Expr *K = ConstSide->IgnoreParenCasts();
+    const VarDecl *V = plainLocal(VarSide);
+    // "rc < 0" stays the error-code test below (a try-lock's result).
+    bool ErrorTest = Op == BO_LT && !K->isValueDependent() &&
+                     K->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    if (V && !ErrorTest && V->getType()->isIntegerType() &&
+        !K->isValueDependent() && K->EvaluateAsInt(R, Ctx) &&
+        R.Val.getInt().getSignificantBits() < 63) {
+      int64_t N = R.Val.getInt().getSExtValue();
+      // Everything as "v < n" or "v == n", possibly negated.
+      bool Eq = Op == BO_EQ || Op == BO_NE;
+      bool Neg = Op == BO_NE || Op == BO_GE || Op == BO_GT;
+      if (Op == BO_LE || Op == BO_GT)
+        ++N; // v <= n is v < n + 1; v > n is !(v < n + 1)
+      C.K = Condition::Fact;
+      C.IntVar = V->getNameAsString();
+      C.IntEq = Eq;
+      C.IntConst = N;
+      C.Key = C.IntVar.str() + (Eq ? " == " : " < ") + std::to_string(N);
+      C.Vars = {C.IntVar};
+      C.Memory = false;
+      C.Negated = Negated ^ Neg;
+      return C;
+    }
+  }
   // A flag test on a parameter or local ("if (q & P2M_ALLOC)"): a caller's
   // constant argument decides it.
   if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_And) {
