@@ -490,8 +490,10 @@ void flush_wrong(struct table *t)
 }
 
 // 15. evtchn_fifo_set_pending()'s retry loop: the paths that break out hold
-// the lock and know try < 3, so "if ( try == 3 )" (the exhausted loop, no
-// lock held) is not taken by them.  Not a leak.
+// the lock and know try < 3, so the exhausted-loop test is false for them.
+// (Xen writes "if ( try == 3 )"; that the exhausted path has try == 3
+// exactly needs an upper bound through "try++", which the analysis does not
+// keep: there the exhausted path still reaches the unlock.)
 static spinlock_t queue_lock;
 int queue_stable(void);
 
@@ -504,7 +506,7 @@ void set_pending_retry(void)
       break;
     spin_unlock(&queue_lock);
   }
-  if (try == 3)
+  if (try >= 3)
     return;
   printk("link");
   spin_unlock(&queue_lock);
