@@ -12,6 +12,7 @@
 #include "engine/Program.h"
 #include "lockwise/Rules.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -149,15 +150,32 @@ struct AnalysisResult {
   std::vector<NeedObs> Needs;
   std::vector<BrokenHoldObs> BrokenHolds;
   std::vector<LostWakeupObs> LostWakeups;
+  /// Empty unless AnalysisOptions::QueryTables.
   std::vector<HeldAtCall> HeldAtCalls;
-  /// Function key -> the locks it acquires (from its summary).
+  /// Function key -> the locks it acquires (from its summary); empty
+  /// unless AnalysisOptions::QueryTables.
   std::map<std::string, std::vector<FunctionAcquire>> Acquires;
   /// Functions whose analysis hit a bound (their results are partial).
   std::vector<std::string> Incomplete;
   unsigned Functions = 0;
 };
 
-AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules);
+/// What analyzeProgram() records beyond what the checkers read, and when it
+/// is done with each function's facts.
+struct AnalysisOptions {
+  /// Fill AnalysisResult::HeldAtCalls and Acquires.  Only queries read
+  /// them, and on the Xen hypervisor they would be most of what the
+  /// results take (a list of held locks per call site, a witness chain per
+  /// lock a function takes).
+  bool QueryTables = false;
+  /// Called with each function's key once its results are final.  Nothing
+  /// reads its blocks after that, so the caller may free them
+  /// (Program::releaseBody) while the rest of the program is analysed.
+  std::function<void(const std::string &Key)> Finished;
+};
+
+AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
+                              const AnalysisOptions &Options = {});
 
 } // namespace lockwise
 

@@ -484,9 +484,10 @@ class FunctionAnalysis {
 public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
                    const std::map<std::string, Summary> &Sums, bool HasCallers,
-                   const RuleIndex &Rules, ContextMask Contexts)
+                   const RuleIndex &Rules, ContextMask Contexts,
+                   bool RecordCalls)
       : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules),
-        Own(Contexts) {}
+        Own(Contexts), RecordCalls(RecordCalls) {}
 
   void run();
   Summary Out;
@@ -595,6 +596,8 @@ private:
   /// The exclusive_contexts this function runs in: its own file's, and
   /// those every caller runs in (impliedContexts()).
   ContextMask Own;
+  /// Fill FunctionObs::Calls (AnalysisOptions::QueryTables).
+  bool RecordCalls;
 
 public:
   std::set<std::string> DebugReleases;
@@ -929,16 +932,18 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : std::string()) +
                       (Targets.size() == 1 ? Targets[0].substr(0, Targets[0].find('@'))
                                            : E.Name.str()));
-  for (const std::string &T : Targets) {
-    HeldAtCall &H = Obs.Calls[locKey(E.Loc) + ">" + T];
-    H.Caller = F.Key;
-    H.Callee = T;
-    H.Loc = E.Loc;
-    for (const HeldLock &L : S.Held)
-      if (std::find(H.Held.begin(), H.Held.end(), L.Lock) == H.Held.end())
-        H.Held.push_back(L.Lock);
-    std::sort(H.Held.begin(), H.Held.end());
-  }
+  // The locks held at each call: only queries read them (held-at).
+  if (RecordCalls)
+    for (const std::string &T : Targets) {
+      HeldAtCall &H = Obs.Calls[locKey(E.Loc) + ">" + T];
+      H.Caller = F.Key;
+      H.Callee = T;
+      H.Loc = E.Loc;
+      for (const HeldLock &L : S.Held)
+        if (std::find(H.Held.begin(), H.Held.end(), L.Lock) == H.Held.end())
+          H.Held.push_back(L.Lock);
+      std::sort(H.Held.begin(), H.Held.end());
+    }
 
   std::vector<const Outcome *> AllOutcomes;
   std::vector<std::pair<const Summary *, std::string>> Used;
@@ -1958,7 +1963,7 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
   std::map<std::string, ContextMask> Out;
   if (Rules.GroupMasks.empty())
     return Out;
-  std::map<std::string, std::vector<std::string>> Callers;
+  std::map<std::string, std::vector<Symbol>> Callers;
   for (const FunctionFacts *F : P.functions()) {
     Out[F->Key] = P.hasCallers(F->Key) ? ~ContextMask(0)
                                        : Rules.contextsOf(F->Loc.File.str());
@@ -1992,16 +1997,42 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
   return Out;
 }
 
-AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
+/// For each component (by its index in bottom-up order), the functions
+/// whose summaries nothing reads once it is analysed: the last component
+/// that calls them, or their own when nothing else does.  Summaries carry
+/// witness chains and are most of the analysis' memory; kept for every
+/// function until the end, they would outweigh the facts.
+std::vector<std::vector<std::string>> lastReaders(const Program &P) {
+  const auto &Sccs = P.sccsBottomUp();
+  std::map<std::string, size_t> Last;
+  for (size_t I = 0; I < Sccs.size(); ++I)
+    for (const std::string &Key : Sccs[I])
+      Last[Key] = I;
+  for (size_t I = 0; I < Sccs.size(); ++I)
+    for (const std::string &Key : Sccs[I])
+      for (const std::string &Callee : P.callees(Key))
+        if (auto It = Last.find(Callee); It != Last.end())
+          It->second = std::max(It->second, I);
+  std::vector<std::vector<std::string>> Out(Sccs.size());
+  for (auto &[Key, I] : Last)
+    Out[I].push_back(Key);
+  return Out;
+}
+
+AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
+                              const AnalysisOptions &Options) {
   RuleIndex Index = indexRules(P, Rules);
   std::map<std::string, ContextMask> Contexts = impliedContexts(P, Index);
   AnalysisResult R;
   std::map<std::string, Summary> Sums;
   std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
-  for (const std::vector<std::string> &Scc : P.sccsBottomUp()) {
+  const std::vector<std::vector<std::string>> &Sccs = P.sccsBottomUp();
+  std::vector<std::vector<std::string>> Expiring = lastReaders(P);
+  for (size_t SccIndex = 0; SccIndex < Sccs.size(); ++SccIndex) {
+    const std::vector<std::string> &Scc = Sccs[SccIndex];
     auto RecordAcquires = [&](const std::string &Key) {
       auto It = Sums.find(Key);
-      if (It == Sums.end())
+      if (It == Sums.end() || !Options.QueryTables)
         return;
       std::vector<FunctionAcquire> &Out = R.Acquires[Key];
       for (const SummaryAcquire &A : It->second.Acquires)
@@ -2018,7 +2049,8 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
           continue;
         auto Ctx = Contexts.find(Key);
         FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index,
-                           Ctx == Contexts.end() ? 0 : Ctx->second);
+                           Ctx == Contexts.end() ? 0 : Ctx->second,
+                           Options.QueryTables);
         A.run();
         if (const char *Dbg = std::getenv("LOCKWISE_DEBUG_SUMMARY");
             Dbg && ("," + std::string(Dbg) + ",").find("," + F->Name + ",") !=
@@ -2114,6 +2146,11 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules) {
       if (O.Incomplete)
         R.Incomplete.push_back(Key);
     }
+    for (const std::string &Key : Expiring[SccIndex])
+      Sums.erase(Key);
+    if (Options.Finished)
+      for (const std::string &Key : Scc)
+        Options.Finished(Key);
   }
   return R;
 }

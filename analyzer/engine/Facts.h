@@ -11,6 +11,8 @@
 
 #include "engine/Symbol.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,11 +39,12 @@ struct LockRef {
     Local,  ///< A lock variable local to the function.
     Unknown ///< A lock we could not name (returned by a call, ...).
   };
+  // Small fields first: one LockRef is in every event and call argument.
   Kind K = None;
+  bool StaticGlobal = false; ///< Global with internal linkage.
+  int ParamIndex = -1;       ///< For Param.
   Symbol Root;
   Symbol Path;   ///< Dotted member path after Root ("" for none).
-  int ParamIndex = -1; ///< For Param.
-  bool StaticGlobal = false; ///< Global with internal linkage.
   Symbol File;   ///< Defining file of a static global.
   Symbol Text;   ///< Source spelling, for messages.
 };
@@ -50,8 +53,8 @@ struct LockRef {
 struct ArgInfo {
   LockRef Lock;            ///< The lock the argument points at, if any.
   bool HasInt = false;     ///< An integer constant (recursion flags).
-  long long Int = 0;
   int Param = -1;          ///< The argument is exactly this parameter.
+  long long Int = 0;
   /// The argument is exactly this local variable: a callee outcome that
   /// depends on the argument becomes a branch fact on it
   /// ("spin_lock_if(locking, ...)" then "if (locking) spin_unlock(...)").
@@ -81,23 +84,36 @@ enum class EventKind : uint8_t {
 
 enum class Mode : uint8_t { Exclusive, Shared };
 
+/// One Event is in every block of every function (over a hundred thousand
+/// on the Xen hypervisor, all in memory at once), so the fields are
+/// grouped by size to leave no padding: keep it so.
 struct Event {
   EventKind Kind = EventKind::Call;
-  SrcLoc Loc;
-  Symbol Name; ///< Primitive or callee spelling.
-  LockRef Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
-  int RecursiveParam = -1; ///< Recursion decided by this parameter.
   bool Irq = false;
   bool Sleeps = false;
   // TryAcquire; also Call (the id of its result) and Return (the call whose
   // result is returned).
   bool SuccessIsZero = false;
+  // Kill.
+  bool KillsMemory = false; ///< A call: facts about memory may change.
+  // Access.
+  bool IsWrite = false;
+  int RecursiveParam = -1; ///< Recursion decided by this parameter.
   int TryId = -1;
   /// Return: the returned value when it is known here: 0 (0 or NULL), 1
   /// (a non-zero constant or an address), -1 unknown.
   int RetValue = -1;
+  /// Kill of one local variable: it now holds 0 (zero or NULL) or a
+  /// non-zero constant (1); -1 when the value is not a constant.
+  int Assigned = -1;
+  /// Kill/Call: how the write changes the variables: +1 grows them (x++,
+  /// x += n, list_add(..., &x)), -1 shrinks them (x--, list_del), 0 unknown.
+  int Direction = 0;
+  SrcLoc Loc;
+  Symbol Name; ///< Primitive or callee spelling.
+  LockRef Lock;
   Symbol BindVar; ///< Variable the try result is assigned to.
   // Call.
   Symbol Callee;  ///< Function key for a direct call.
@@ -109,18 +125,9 @@ struct Event {
   std::vector<Symbol> CondVars;
   // Kill.
   std::vector<Symbol> Vars;
-  bool KillsMemory = false; ///< A call: facts about memory may change.
-  /// Kill of one local variable: it now holds 0 (zero or NULL) or a
-  /// non-zero constant (1); -1 when the value is not a constant.
-  int Assigned = -1;
   /// Kill of one local variable: it now equals this other local ("old_q =
   /// q"), so a later "q != old_q" knows the answer.
   Symbol EqualTo;
-  // Access.
-  bool IsWrite = false;
-  /// Kill/Call: how the write changes the variables: +1 grows them (x++,
-  /// x += n, list_add(..., &x)), -1 shrinks them (x--, list_del), 0 unknown.
-  int Direction = 0;
 };
 
 /// The branch-fact key of "A == B" between two local variables, the same
@@ -138,37 +145,39 @@ inline std::string maskKey(llvm::StringRef V, uint64_t Mask) {
 }
 
 /// A branch condition, reduced to what path sensitivity needs.
+/// One is in every block: small fields first, to leave no padding.
 struct Condition {
   enum Kind : uint8_t { None, Fact, Try } K = None;
-  Symbol Key;               ///< Normalised expression text (Fact).
-  std::vector<Symbol> Vars; ///< Variables the fact depends on.
-  bool Memory = false;           ///< Depends on memory, not only locals.
-  int TryId = -1;                ///< Try: the try-call tested directly.
+  bool Memory = false; ///< Depends on memory, not only locals.
   /// The true edge is taken when (atom != 0) XOR Negated.
   bool Negated = false;
+  bool IntEq = false; ///< See IntVar.
+  int TryId = -1;     ///< Try: the try-call tested directly.
+  /// A flag test "p & MASK" on a parameter: which one (-1: none) and the mask.
+  int MaskParam = -1;
+  uint64_t Mask = 0;
+  int64_t IntConst = 0;     ///< See IntVar.
+  Symbol Key;               ///< Normalised expression text (Fact).
+  std::vector<Symbol> Vars; ///< Variables the fact depends on.
   /// "a < b" between two locals: where the atom holds, the equality fact
   /// (equalityKey(a, b)) is false ("if (ld < rd) lock both; ... if (ld !=
   /// rd) unlock rd").
   Symbol Unequal;
-  /// A flag test "p & MASK" on a parameter: which one (-1: none) and the mask.
-  int MaskParam = -1;
-  uint64_t Mask = 0;
   /// A local compared with a constant, as "IntVar < IntConst" (IntEq false)
   /// or "IntVar == IntConst" (IntEq true); other comparisons are rewritten
   /// to these with Negated.  Together they bound the variable: after "for
   /// (try = 0; try < 3; try++) { ... break; }", a break path knows try < 3,
   /// so "if ( try == 3 )" is false there.
   Symbol IntVar;
-  bool IntEq = false;
-  int64_t IntConst = 0;
 };
 
 struct Block {
   unsigned Id = 0;
   std::vector<Event> Events;
   /// Successors; for a conditional terminator [0] is the true edge and [1]
-  /// the false edge.  -1 marks an unreachable successor.
-  std::vector<int> Succs;
+  /// the false edge.  -1 marks an unreachable successor.  Nearly every
+  /// block has one or two: inline, not a heap allocation each.
+  llvm::SmallVector<int, 2> Succs;
   Condition Cond;
 };
 

@@ -146,13 +146,15 @@ void from_json(const json &J, Condition &C) {
 }
 
 void to_json(json &J, const Block &B) {
-  J = json{{"id", B.Id}, {"succ", B.Succs}};
+  J = json{{"id", B.Id},
+           {"succ", std::vector<int>(B.Succs.begin(), B.Succs.end())}};
   if (!B.Events.empty()) J["ev"] = B.Events;
   if (B.Cond.K != Condition::None) J["cond"] = B.Cond;
 }
 void from_json(const json &J, Block &B) {
   B.Id = J.at("id").get<unsigned>();
-  B.Succs = J.at("succ").get<std::vector<int>>();
+  for (const json &S : J.at("succ"))
+    B.Succs.push_back(S.get<int>());
   if (J.contains("ev")) B.Events = J["ev"].get<std::vector<Event>>();
   if (J.contains("cond")) B.Cond = J["cond"].get<Condition>();
 }

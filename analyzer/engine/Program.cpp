@@ -53,8 +53,8 @@ Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
             [](const TUFacts &A, const TUFacts &B) { return A.File < B.File; });
   // Facts from shards or older caches may still hold several copies.
   std::map<std::string, const std::string *> KeptFrom; // key -> TU file
-  for (const TUFacts &TU : TUs) {
-    for (const FunctionFacts &F : TU.Functions) {
+  for (TUFacts &TU : TUs) {
+    for (FunctionFacts &F : TU.Functions) {
       auto [It, Inserted] = ByKey.emplace(F.Key, &F);
       const std::string *&From = KeptFrom[F.Key];
       if (Inserted || preferCopy(F, TU.File, *It->second, *From)) {
@@ -76,6 +76,11 @@ Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
 const FunctionFacts *Program::function(const std::string &Key) const {
   auto It = ByKey.find(Key);
   return It == ByKey.end() ? nullptr : It->second;
+}
+
+void Program::releaseBody(const std::string &Key) {
+  if (auto It = ByKey.find(Key); It != ByKey.end())
+    std::vector<Block>().swap(It->second->Blocks);
 }
 
 std::string Program::className(const LockRef &R) const {
@@ -160,7 +165,9 @@ void Program::buildCallGraph() {
     Roots.push_back(F->Key);
   Sccs = stronglyConnectedComponents(Roots, [&](const std::string &N) {
     auto It = Callees.find(N);
-    return It == Callees.end() ? std::vector<std::string>() : It->second;
+    return It == Callees.end()
+               ? std::vector<std::string>()
+               : std::vector<std::string>(It->second.begin(), It->second.end());
   });
 }
 

@@ -53,6 +53,11 @@ public:
   /// Functions in a deterministic order (by key).
   const std::vector<const FunctionFacts *> &functions() const { return Ordered; }
 
+  /// Frees the blocks of function Key once the analysis is done with it
+  /// (AnalysisOptions::Finished).  Reports read only a function's key,
+  /// name, location and parameters, and the blocks are most of the facts.
+  void releaseBody(const std::string &Key);
+
   /// The canonical class of a lock reference (DESIGN.md names); "" for
   /// parameters, locals and unknown locks.
   std::string className(const LockRef &R) const;
@@ -65,8 +70,8 @@ public:
   const std::vector<std::vector<std::string>> &sccsBottomUp() const { return Sccs; }
   bool hasCallers(const std::string &Key) const { return Callers.count(Key) != 0; }
   /// The functions Key calls (through function pointers too), each once.
-  const std::vector<std::string> &callees(const std::string &Key) const {
-    static const std::vector<std::string> None;
+  const std::vector<Symbol> &callees(const std::string &Key) const {
+    static const std::vector<Symbol> None;
     auto It = Callees.find(Key);
     return It == Callees.end() ? None : It->second;
   }
@@ -76,12 +81,13 @@ private:
   void buildCallGraph();
 
   std::vector<TUFacts> TUs;
-  std::map<std::string, const FunctionFacts *> ByKey;
+  std::map<std::string, FunctionFacts *> ByKey;
   std::vector<const FunctionFacts *> Ordered;
   /// Static global lock names defined in more than one file get "@file".
   std::map<std::string, std::set<std::string>> StaticGlobalFiles;
   std::map<std::string, std::set<std::string>> FptrTargets;
-  std::map<std::string, std::vector<std::string>> Callees;
+  /// Symbols, not strings: there is an entry per call edge.
+  std::map<std::string, std::vector<Symbol>> Callees;
   std::set<std::string> Callers;
   std::vector<std::vector<std::string>> Sccs;
 };

@@ -317,6 +317,15 @@ std::optional<FunctionFacts> Extraction::run() {
           B.Cond = reduceCondition(Cond);
       }
   }
+  // Every function's facts stay in memory until the analysis has read
+  // them: no spare capacity left over from growing the vectors.
+  for (Block &B : F.Blocks) {
+    B.Events.shrink_to_fit();
+    for (Event &E : B.Events) {
+      E.Args.shrink_to_fit();
+      E.Vars.shrink_to_fit();
+    }
+  }
   return F;
 }
 

@@ -216,6 +216,10 @@ extractAll(const std::vector<CompileCommand> &Commands,
       TUs[I] = extractTU(Commands[I], Rules);
       Cache.store(Commands[I], TUs[I]);
     }
+    // Hundreds of header paths per TU, for every TU: worth freeing before
+    // the analysis when nothing reads them.
+    if (!In.KeepInputs)
+      std::vector<std::pair<std::string, uint64_t>>().swap(TUs[I].Inputs);
     Dedup.add(I);
     unsigned N = ++Done;
     if (!In.Progress)
@@ -247,7 +251,8 @@ extractAll(const std::vector<CompileCommand> &Commands,
   return TUs;
 }
 
-AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules) {
+AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
+                             const AnalysisOptions &Options) {
   AnalysedProgram Out;
   Out.Rules = std::move(Rules);
   Out.Stats.TranslationUnits = TUs.size();
@@ -258,20 +263,28 @@ AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules) {
         Out.TUErrors.push_back(E);
     }
   Out.Prog = std::make_unique<Program>(std::move(TUs));
-  Out.Result = analyzeProgram(*Out.Prog, Out.Rules);
+  Out.NameWarnings = unknownNameWarnings(*Out.Prog, Out.Rules);
+  AnalysisOptions Freeing = Options;
+  Freeing.Finished = [&](const std::string &Key) {
+    if (Options.Finished)
+      Options.Finished(Key);
+    Out.Prog->releaseBody(Key);
+  };
+  Out.Result = analyzeProgram(*Out.Prog, Out.Rules, Freeing);
   Out.Stats.Functions = Out.Result.Functions;
   return Out;
 }
 
-std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A) {
+std::vector<std::string> unknownNameWarnings(const Program &P,
+                                             const rules::RuleSet &Rules) {
   std::set<std::string> Locks, Functions;
-  for (const FunctionFacts *F : A.Prog->functions()) {
+  for (const FunctionFacts *F : P.functions()) {
     Functions.insert(F->Name);
     for (const Block &B : F->Blocks)
       for (const Event &E : B.Events) {
         if (!E.Name.empty())
           Functions.insert(E.Name);
-        std::string C = A.Prog->className(E.Lock);
+        std::string C = P.className(E.Lock);
         if (!C.empty())
           Locks.insert(C);
       }
@@ -284,7 +297,7 @@ std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A) {
     Out.push_back(D.str());
   };
   auto Lock = [&](const std::string &Name, const rules::SourcePos &Pos) {
-    if (!Locks.count(A.Rules.canonical(Name)))
+    if (!Locks.count(Rules.canonical(Name)))
       Warn(Pos, "unknown lock '" + Name + "': nothing in the analysed program takes it");
   };
   auto Function = [&](const std::string &Name, const rules::SourcePos &Pos) {
@@ -293,22 +306,22 @@ std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A) {
     if (!Functions.count(Name))
       Warn(Pos, "unknown function '" + Name + "': the analysed program neither defines nor calls it");
   };
-  for (const rules::Hierarchy &H : A.Rules.Hierarchies)
+  for (const rules::Hierarchy &H : Rules.Hierarchies)
     for (const std::string &L : H.Order)
       Lock(L, H.Pos);
-  for (const rules::GuardedRule &G : A.Rules.Guarded)
+  for (const rules::GuardedRule &G : Rules.Guarded)
     Lock(G.By, G.Pos);
-  for (const rules::RequiresRule &R : A.Rules.Requires) {
+  for (const rules::RequiresRule &R : Rules.Requires) {
     Function(R.Function, R.Pos);
     for (const std::string &L : R.Held)
       Lock(L, R.Pos);
   }
-  for (const rules::ForbiddenWhileHeldRule &F : A.Rules.ForbiddenWhileHeld) {
+  for (const rules::ForbiddenWhileHeldRule &F : Rules.ForbiddenWhileHeld) {
     Lock(F.Lock, F.Pos);
     for (const std::string &C : F.Calls)
       Function(C, F.Pos);
   }
-  for (const rules::HeldContinuouslyRule &H : A.Rules.HeldContinuously) {
+  for (const rules::HeldContinuouslyRule &H : Rules.HeldContinuously) {
     Lock(H.Lock, H.Pos);
     Function(H.From, H.Pos);
     Function(H.To, H.Pos);
@@ -336,7 +349,8 @@ llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
     return Commands.takeError();
   unsigned Hits = 0;
   std::vector<TUFacts> TUs = extractAll(*Commands, *Rules, In, Hits);
-  AnalysedProgram Out = analyseFacts(std::move(TUs), std::move(*Rules));
+  AnalysedProgram Out =
+      analyseFacts(std::move(TUs), std::move(*Rules), In.Analysis);
   Out.CacheHits = Hits;
   Out.Stats.Seconds = std::chrono::duration<double>(
                           std::chrono::steady_clock::now() - Start)

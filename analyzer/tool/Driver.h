@@ -32,16 +32,24 @@ struct DriverInputs {
   bool Progress = false;
   /// Flags after "--" (a fixed compilation database), when given.
   std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb;
+  /// Keep each TU's TUFacts::Inputs after caching: review reads them to
+  /// find the TUs a patch touches; nothing else does.
+  bool KeepInputs = false;
+  AnalysisOptions Analysis;
 };
 
 /// A finished analysis: every TU's facts, the program and its results.
 struct AnalysedProgram {
   rules::RuleSet Rules;
+  /// The functions' blocks are freed as the analysis goes
+  /// (Program::releaseBody).
   std::unique_ptr<Program> Prog;
   AnalysisResult Result;
   RunStats Stats;
   std::vector<std::string> TUErrors; ///< One line per failed TU.
   unsigned CacheHits = 0;             ///< TUs whose facts came from the cache.
+  /// unknownNameWarnings(), taken while the blocks were there.
+  std::vector<std::string> NameWarnings;
 };
 
 /// Loads the built-in catalogs and the rule files; errors and warnings are
@@ -60,13 +68,17 @@ extractAll(const std::vector<clang::tooling::CompileCommand> &Commands,
            const rules::RuleSet &Rules, const DriverInputs &In,
            unsigned &CacheHits);
 
-/// Merges TU facts and runs the engine.
-AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules);
+/// Merges TU facts and runs the engine, freeing each function's blocks
+/// once it is analysed.
+AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
+                             const AnalysisOptions &Options = {});
 
 /// Warnings, with the rule's FILE:LINE:COL, for lock names and function
 /// names in the user's rule files that the analysed program never uses
-/// (a typo, or a rule for code outside the database).
-std::vector<std::string> unknownNameWarnings(const AnalysedProgram &A);
+/// (a typo, or a rule for code outside the database).  Reads every
+/// function's blocks, so analyseFacts() calls it before they are freed.
+std::vector<std::string> unknownNameWarnings(const Program &P,
+                                             const rules::RuleSet &Rules);
 
 /// Runs every registered checker over an analysed program.
 std::vector<Finding> findingsOf(const AnalysedProgram &A);

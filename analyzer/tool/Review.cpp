@@ -31,6 +31,7 @@ llvm::Expected<ReviewResult> reviewPatch(DriverInputs &In, const std::string &Ro
 
   // Before: every TU as it is (mostly from the facts cache).
   unsigned Hits = 0;
+  In.KeepInputs = true;
   std::vector<TUFacts> Before = extractAll(*Commands, *Rules, In, Hits);
 
   // After: the TUs that read a patched file, re-parsed over the patch.

@@ -184,12 +184,14 @@ driverInputs(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
   return In;
 }
 
-Expected<AnalysedProgram> runAnalysis(
-    std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
+Expected<AnalysedProgram>
+runAnalysis(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb,
+            const AnalysisOptions &Options = {}) {
   auto Inputs = driverInputs(std::move(FixedDb));
   if (!Inputs)
     return Inputs.takeError();
   DriverInputs &In = *Inputs;
+  In.Analysis = Options;
   std::vector<std::string> Warnings;
   auto Result = analyse(In, Warnings);
   for (const std::string &W : Warnings)
@@ -296,7 +298,7 @@ int runMerge() {
 
 int reportFindings(AnalysedProgram &A, const std::string &Fmt) {
   if (!Verify)
-    for (const std::string &W : unknownNameWarnings(A))
+    for (const std::string &W : A.NameWarnings)
       errs() << W << "\n";
   LockGraph Graph(A.Result);
   std::vector<Finding> Found = findingsOf(A);
@@ -530,7 +532,9 @@ int runQueryCmd(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb) {
     return fail("unknown query format '" + Fmt + "' (known formats: json, text)");
   if (CompileDb.empty() && !FixedDb)
     return fail("query needs -p <compile database>");
-  auto A = runAnalysis(std::move(FixedDb));
+  AnalysisOptions Options;
+  Options.QueryTables = true;
+  auto A = runAnalysis(std::move(FixedDb), Options);
   if (!A)
     return fail(toString(A.takeError()));
   LockGraph Graph(A->Result);
