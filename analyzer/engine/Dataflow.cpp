@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace lockwise {
 
@@ -483,7 +484,7 @@ std::string locKey(const SrcLoc &L) {
 class FunctionAnalysis {
 public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
-                   const std::map<std::string, Summary> &Sums, bool HasCallers,
+                   const std::unordered_map<std::string, Summary> &Sums, bool HasCallers,
                    const RuleIndex &Rules, ContextMask Contexts,
                    bool RecordCalls)
       : P(P), F(F), Sums(Sums), HasCallers(HasCallers), Rules(Rules),
@@ -590,7 +591,7 @@ private:
 
   const Program &P;
   const FunctionFacts &F;
-  const std::map<std::string, Summary> &Sums;
+  const std::unordered_map<std::string, Summary> &Sums;
   bool HasCallers;
   const RuleIndex &Rules;
   /// The exclusive_contexts this function runs in: its own file's, and
@@ -2024,7 +2025,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
   RuleIndex Index = indexRules(P, Rules);
   std::map<std::string, ContextMask> Contexts = impliedContexts(P, Index);
   AnalysisResult R;
-  std::map<std::string, Summary> Sums;
+  std::unordered_map<std::string, Summary> Sums;
   std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
   const std::vector<std::vector<std::string>> &Sccs = P.sccsBottomUp();
   std::vector<std::vector<std::string>> Expiring = lastReaders(P);

@@ -78,6 +78,21 @@ std::string FactsCache::keyOf(const clang::tooling::CompileCommand &Cmd) const {
   return hex(llvm::xxh3_64bits(S));
 }
 
+std::optional<uint64_t> FactsCache::contentHash(llvm::StringRef Path) const {
+  {
+    std::lock_guard<std::mutex> G(HashesLock);
+    if (auto It = Hashes.find(Path); It != Hashes.end())
+      return It->second;
+  }
+  std::optional<uint64_t> H;
+  if (auto Content = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                                 /*RequiresNullTerminator=*/false))
+    H = llvm::xxh3_64bits((*Content)->getBuffer());
+  std::lock_guard<std::mutex> G(HashesLock);
+  Hashes[Path] = H;
+  return H;
+}
+
 std::optional<TUFacts>
 FactsCache::lookup(const clang::tooling::CompileCommand &Cmd) const {
   if (Dir.empty())
@@ -91,14 +106,10 @@ FactsCache::lookup(const clang::tooling::CompileCommand &Cmd) const {
   std::vector<std::pair<std::string, uint64_t>> Inputs;
   for (llvm::StringRef Line : Lines) {
     auto [Hash, Path] = Line.split(' ');
-    auto Content = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                               /*RequiresNullTerminator=*/false);
-    if (!Content)
+    std::optional<uint64_t> H = contentHash(Path);
+    if (!H || hex(*H) != Hash)
       return std::nullopt;
-    uint64_t H = llvm::xxh3_64bits((*Content)->getBuffer());
-    if (hex(H) != Hash)
-      return std::nullopt;
-    Inputs.emplace_back(Path.str(), H);
+    Inputs.emplace_back(Path.str(), *H);
   }
   auto Facts = llvm::MemoryBuffer::getFile(Base + ".facts.json");
   if (!Facts)
