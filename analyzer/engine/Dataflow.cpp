@@ -120,6 +120,9 @@ struct HeldLock {
   bool FromTry = false;
   /// exclusive_contexts the acquisition ran through.
   ContextMask Contexts = 0;
+  /// Maybe held (HeldOnReturn::Maybe): no leak, double lock or missing lock
+  /// is decided on it.
+  bool Maybe = false;
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -579,6 +582,7 @@ private:
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
                   unsigned Origin);
   void finish(const std::vector<PathState> &ExitStates);
+  void maybeHeldAcrossOutcomes();
 
   WitnessStep step(const SrcLoc &Loc, std::string Msg) const {
     return WitnessStep{Loc, F.Name, std::move(Msg)};
@@ -775,6 +779,11 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   Contexts |= Own;
   Recursive |= Rules.RecursiveLocks.count(Lock) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
+    // Maybe held: this is the path where it was not.
+    if (H->Maybe && !Try) {
+      H->Maybe = false;
+      return;
+    }
     if (H->Recursive || Recursive ||
         (H->LockMode == Mode::Shared && M == Mode::Shared) || ManagedByCallee) {
       if (!ManagedByCallee)
@@ -1006,7 +1015,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         bool OtherInstance = Spelled && !H->ViaCall && !H->Text.empty() &&
                              H->Text != Text;
         if (!A.Try && !Managed && !OtherInstance && !Recursive &&
-            !H->Recursive && !A.Guarded &&
+            !H->Recursive && !A.Guarded && !H->Maybe &&
             !Rules.RecursiveLocks.count(L) &&
             !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
           std::string K = L + "@" + locKey(E.Loc);
@@ -1124,6 +1133,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     }
     if (!Feasible && AllOutcomes.size() > 1)
       continue;
+    for (const std::string &R : O.MaybeReleased)
+      if (std::string L = substitute(R, E.Args); N.findHeld(L))
+        release(N, L, std::string(), E.Loc, {CallStep});
     for (const std::string &R : O.Released) {
       std::string L = substitute(R, E.Args);
       // A lock the callee itself takes and keeps across calls is its own
@@ -1147,10 +1159,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::optional<std::string> Spelled =
           OutcomeTarget.empty() ? std::nullopt
                                 : callerSpelling(E, OutcomeTarget, A.Lock, A.Text);
+      bool WasHeld = N.findHeld(L) != nullptr;
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true,
               Spelled ? *Spelled : A.Text.str(),
               extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
               E.Loc, Managed, A.Atomic, A.Contexts);
+      if (HeldLock *H = N.findHeld(L); H && !WasHeld)
+        H->Maybe = A.Maybe;
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
         // A parameter's lock is spelled as our argument; the callee's own
@@ -1657,6 +1672,92 @@ void FunctionAnalysis::run() {
   finish(ExitStates);
 }
 
+/// Whether two outcomes' parameter conditions cannot both hold, leaving
+/// out those Ignored says a caller cannot decide.
+static bool contradicts(const ParamConditions &A, const ParamConditions &B,
+                        llvm::function_ref<bool(const ParamCondition &)> Ignored) {
+  for (const ParamCondition &X : A)
+    for (const ParamCondition &Y : B)
+      if (X.Param == Y.Param && X.Mask == Y.Mask && X.NonZero != Y.NonZero &&
+          !Ignored(X))
+        return true;
+  return false;
+}
+
+void FunctionAnalysis::maybeHeldAcrossOutcomes() {
+  // An outcome that returns without a lock another outcome returns holding,
+  // when nothing tells the caller which one it got (the same return value,
+  // conditions that do not contradict): _get_gfn_type_access() returns
+  // early without the gfn lock "for non-translated guests", a property of
+  // the domain its HVM callers know and the analysis does not, and those
+  // callers then p2m_put_gfn() unconditionally.  Both outcomes return the
+  // lock as maybe held: its order edges stand, and a caller releasing,
+  // requiring or keeping it is not reported.  Parameter conditions of the
+  // holding side the other lacks are split out: the other outcome becomes
+  // one copy under all of them (holding the lock, maybe) and one copy per
+  // way of failing them ("locked" passed as 0, or p2m NULL).
+  struct Change {
+    size_t Outcome;
+    HeldOnReturn Lock;
+    ParamConditions Extra;
+  };
+  std::vector<Change> Changes;
+  std::set<size_t> Changed;
+  // A NULL check of a pointer parameter ("!p2m") tells a caller nothing it
+  // tests: the pointers it passes come from fields it does not check either.
+  auto NullCheck = [&](const ParamCondition &C) {
+    return C.Mask == 0 && C.Param >= 0 && C.Param < 64 &&
+           ((F.PointerParams >> C.Param) & 1);
+  };
+  auto Holds = [](const Outcome &O, Symbol L) {
+    return std::any_of(O.Acquired.begin(), O.Acquired.end(),
+                       [&](const HeldOnReturn &H) { return H.Lock == L; });
+  };
+  for (size_t Hi = 0; Hi < Out.Outcomes.size(); ++Hi)
+    for (HeldOnReturn &L : Out.Outcomes[Hi].Acquired)
+      for (size_t Ni = 0; Ni < Out.Outcomes.size(); ++Ni) {
+        const Outcome &H = Out.Outcomes[Hi], &N = Out.Outcomes[Ni];
+        if (Ni == Hi || Changed.count(Ni) || Holds(N, L.Lock) ||
+            N.Returns != H.Returns || contradicts(N.When, H.When, NullCheck) ||
+            !N.Released.empty())
+          continue;
+        ParamConditions Extra;
+        for (const ParamCondition &C : H.When)
+          if (!NullCheck(C) &&
+              std::find(N.When.begin(), N.When.end(), C) == N.When.end())
+            Extra.push_back(C);
+        if (Extra.size() > 3)
+          continue;
+        L.Maybe = true;
+        Changed.insert(Ni);
+        Changes.push_back({Ni, L, Extra});
+      }
+  auto Add = [](Outcome &O, HeldOnReturn L) {
+    L.Maybe = true;
+    O.Acquired.push_back(std::move(L));
+    std::sort(O.Acquired.begin(), O.Acquired.end(),
+              [](const HeldOnReturn &A, const HeldOnReturn &B) { return A.Lock < B.Lock; });
+  };
+  for (Change &C : Changes) {
+    Outcome Base = Out.Outcomes[C.Outcome];
+    Outcome With = Base;
+    With.When.insert(With.When.end(), C.Extra.begin(), C.Extra.end());
+    Add(With, C.Lock);
+    Out.Outcomes[C.Outcome] = std::move(With);
+    // Extra[0..I) hold and Extra[I] does not: disjoint, and together with
+    // the copy above they cover the original outcome.
+    for (size_t I = 0; I < C.Extra.size(); ++I) {
+      Outcome Without = Base;
+      Without.When.insert(Without.When.end(), C.Extra.begin(),
+                          C.Extra.begin() + I);
+      ParamCondition Not = C.Extra[I];
+      Not.NonZero = !Not.NonZero;
+      Without.When.push_back(Not);
+      Out.Outcomes.push_back(std::move(Without));
+    }
+  }
+}
+
 void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   Out.Waits.assign(WaitsOn.begin(), WaitsOn.end());
   for (const PathState &S : ExitStates) {
@@ -1664,7 +1765,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (const HeldLock &H : S.Held)
       if (!H.Reentered)
         O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic,
-                              H.Text, *H.Site, H.Contexts});
+                              H.Text, *H.Site, H.Contexts, H.Maybe});
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
@@ -1718,8 +1819,13 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
                                          [&](int R) { return OtherReturns.count(R); });
     if (Everywhere || Kept || Told)
       continue;
-    for (Outcome &O : Out.Outcomes)
+    bool TakesIt = std::any_of(Out.Acquires.begin(), Out.Acquires.end(),
+                               [&](const SummaryAcquire &A) { return A.Lock == L; });
+    for (Outcome &O : Out.Outcomes) {
       std::erase(O.Released, L);
+      if (!TakesIt)
+        O.MaybeReleased.push_back(L);
+    }
   }
   // Likewise a lock held on return on some paths only: callers can tell
   // those paths apart when the return value does (NULL vs the locked
@@ -1753,6 +1859,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (Outcome &O : Out.Outcomes)
       std::erase_if(O.Acquired, [&](const HeldOnReturn &H) { return H.Lock == L; });
   }
+  maybeHeldAcrossOutcomes();
   // Dropping releases can make outcomes equal.
   std::vector<Outcome> Unique;
   for (Outcome &O : Out.Outcomes)
@@ -1827,7 +1934,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   };
   for (const PathState &S : ExitStates)
     for (const HeldLock &H : S.Held) {
-      if (H.Managed || Obs.Leaks.count(H.Lock))
+      if (H.Managed || H.Maybe || Obs.Leaks.count(H.Lock))
         continue;
       for (const PathState &T : ExitStates) {
         const ReleaseMark *R = nullptr;
@@ -2060,11 +2167,15 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
           for (const Outcome &O : A.Out.Outcomes) {
             std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
             for (const HeldOnReturn &H : O.Acquired)
-              std::fprintf(stderr, " %s", H.Lock.c_str());
+              std::fprintf(stderr, " %s%s", H.Lock.c_str(), H.Maybe ? "(maybe)" : "");
             std::fprintf(stderr, "; released");
             for (const std::string &L : O.Released)
               std::fprintf(stderr, " %s", L.c_str());
-            std::fprintf(stderr, "; returns %d\n", O.Returns);
+            std::fprintf(stderr, "; returns %d; when", O.Returns);
+            for (const ParamCondition &C : O.When)
+              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
+                           C.NonZero ? "!=0" : "==0");
+            std::fprintf(stderr, "\n");
           }
           for (const std::string &R : A.DebugReleases)
             std::fprintf(stderr, "%s entry-release: %s\n", Key.c_str(), R.c_str());

@@ -188,6 +188,8 @@ struct FunctionFacts {
   bool IsStatic = false;
   bool InMainFile = false;
   std::vector<Symbol> Params;
+  /// Bit I: parameter I is a pointer (a test of it is a NULL check).
+  uint64_t PointerParams = 0;
   std::vector<Block> Blocks;
   unsigned Entry = 0;
   unsigned Exit = 0;

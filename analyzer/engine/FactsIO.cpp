@@ -163,6 +163,7 @@ void to_json(json &J, const FunctionFacts &F) {
   J = json{{"key", F.Key},       {"name", F.Name},     {"at", F.Loc},
            {"static", F.IsStatic}, {"main", F.InMainFile}, {"params", F.Params},
            {"blocks", F.Blocks}, {"entry", F.Entry},   {"exit", F.Exit}};
+  if (F.PointerParams) J["pp"] = F.PointerParams;
 }
 void from_json(const json &J, FunctionFacts &F) {
   F.Key = J.at("key").get<std::string>();
@@ -171,6 +172,7 @@ void from_json(const json &J, FunctionFacts &F) {
   F.IsStatic = J.at("static").get<bool>();
   F.InMainFile = J.at("main").get<bool>();
   F.Params = J.at("params").get<std::vector<Symbol>>();
+  F.PointerParams = J.value("pp", uint64_t(0));
   F.Blocks = J.at("blocks").get<std::vector<Block>>();
   F.Entry = J.at("entry").get<unsigned>();
   F.Exit = J.at("exit").get<unsigned>();

@@ -61,8 +61,13 @@ struct HeldOnReturn {
   Symbol Text;
   Chain Witness;
   uint64_t Contexts = 0; ///< As SummaryAcquire::Contexts.
+  /// Held on some paths of this outcome and not on others the caller cannot
+  /// tell apart (FunctionAnalysis::finish()): order edges from it stand,
+  /// releasing, requiring or keeping it are not errors.
+  bool Maybe = false;
   bool operator==(const HeldOnReturn &O) const {
-    return Lock == O.Lock && LockMode == O.LockMode && Recursive == O.Recursive;
+    return Lock == O.Lock && LockMode == O.LockMode &&
+           Recursive == O.Recursive && Maybe == O.Maybe;
   }
 };
 
@@ -71,6 +76,10 @@ struct Outcome {
   ParamConditions When;
   std::vector<HeldOnReturn> Acquired;  ///< Held on return, not on entry.
   std::vector<Symbol> Released;   ///< Held on entry, released.
+  /// Released on some of the paths a caller cannot tell apart, by a
+  /// function that never takes the lock (put_gfn() returns early for a
+  /// non-translated domain): released if the caller holds it.
+  std::vector<Symbol> MaybeReleased;
   /// What these paths return: 0 (zero/NULL), 1 (non-zero), -1 unknown.  A
   /// caller testing the result picks the matching outcomes (a wrapper that
   /// returns NULL or the locked object).

@@ -281,7 +281,11 @@ std::optional<FunctionFacts> Extraction::run() {
   F.IsStatic = !FD->isExternallyVisible();
   F.InMainFile = SM.isInMainFile(SM.getExpansionLoc(FD->getLocation()));
   for (const ParmVarDecl *P : FD->parameters())
+  {
+    if (P->getType()->isPointerType() && F.Params.size() < 64)
+      F.PointerParams |= uint64_t(1) << F.Params.size();
     F.Params.push_back(P->getNameAsString());
+  }
   F.Blocks.resize(G->getNumBlockIDs());
   F.Entry = G->getEntry().getBlockID();
   F.Exit = G->getExit().getBlockID();

@@ -511,3 +511,54 @@ void set_pending_retry(void)
   printk("link");
   spin_unlock(&queue_lock);
 }
+
+// 16. arch/x86/include/asm/p2m.h: _get_gfn_type_access() returns early
+// without the gfn lock for a non-translated domain (or no p2m), put_gfn()
+// returns early on the same test; HVM callers know the domain is
+// translated and pair them unconditionally.  The callers cannot tell the
+// callee's outcomes apart, so the lock is "maybe held" between get and put:
+// its order edges stand, releasing or requiring it is not an error.
+struct gfn_p2m {
+  spinlock_t lock;
+  int translate;
+};
+static spinlock_t event_lock;
+
+static void gfn_assert_locked(struct gfn_p2m *p)
+{
+  BUG_ON(!_spin_is_locked(&p->lock));
+}
+
+unsigned long gfn_to_mfn(struct gfn_p2m *p, unsigned long gfn);
+
+static unsigned long get_gfn(struct gfn_p2m *p, unsigned long gfn)
+{
+  if (!p || !p->translate)
+    return gfn;
+  spin_lock(&p->lock);
+  return gfn_to_mfn(p, gfn);
+}
+
+static void put_gfn(struct gfn_p2m *p, unsigned long gfn)
+{
+  if (!p->translate)
+    return;
+  gfn_assert_locked(p);
+  spin_unlock(&p->lock);
+}
+
+void nested_page_fault(struct gfn_p2m *host, unsigned long gfn)
+{
+  get_gfn(host, gfn);
+  spin_lock(&event_lock); // expected-warning{{possible circular locking dependency: acquiring 'event_lock' while holding 'gfn_p2m.lock' closes the cycle 'event_lock' -> 'gfn_p2m.lock' -> 'event_lock'}}
+  spin_unlock(&event_lock);
+  put_gfn(host, gfn);
+}
+
+void event_then_gfn(struct gfn_p2m *host, unsigned long gfn)
+{
+  spin_lock(&event_lock);
+  get_gfn(host, gfn); // event_lock -> gfn lock
+  put_gfn(host, gfn);
+  spin_unlock(&event_lock);
+}
