@@ -53,6 +53,7 @@ struct RuleIndex {
   std::map<std::string, std::string> Guarded;
   std::set<std::string> RecursiveLocks;
   std::set<std::string> CrashPaths;
+  std::set<std::string> Unshared;
   /// exclusive_contexts: each context's file globs (its bit is its index),
   /// and each group's mask of contexts.
   std::vector<std::vector<llvm::GlobPattern>> ContextFiles;
@@ -1272,7 +1273,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
   case EventKind::Access: {
     auto It = Rules.Guarded.find(E.Name);
     if (It == Rules.Guarded.end() || S.findHeld(It->second) ||
-        EntryRequired.count(It->second))
+        EntryRequired.count(It->second) || Rules.Unshared.count(F.Name.str()))
       return;
     Chain Path{step(E.Loc, std::string(E.IsWrite ? "writes" : "reads") + " '" +
                                E.Name + "' in " + F.Name)};
@@ -1489,6 +1490,9 @@ void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
                                   const Chain &Path, const SrcLoc &Loc) {
   if (L.empty() || S.findHeld(L) || EntryRequired.count(L) ||
       std::binary_search(S.Assumed.begin(), S.Assumed.end(), Symbol(L)))
+    return;
+  // The object is not shared while this function runs.
+  if (K == NeedObs::GuardedAccess && Rules.Unshared.count(F.Name.str()))
     return;
   // The function takes the lock itself elsewhere: this call site is where
   // it forgot to, not a requirement on its callers.
@@ -2024,6 +2028,7 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
   for (const std::string &L : Rules.RecursiveLocks)
     I.RecursiveLocks.insert(Rules.canonical(L));
   I.CrashPaths.insert(Rules.CrashPaths.begin(), Rules.CrashPaths.end());
+  I.Unshared.insert(Rules.Unshared.begin(), Rules.Unshared.end());
   for (const rules::ExclusiveContexts &G : Rules.Exclusive) {
     ContextMask Group = 0;
     for (const rules::ExclusiveContexts::Context &C : G.Contexts) {

@@ -156,7 +156,8 @@ bool Reader::read(const json &Doc) {
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
-             "recursive_locks", "crash_paths", "exclusive_contexts"},
+             "recursive_locks", "crash_paths", "exclusive_contexts",
+             "unshared"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -171,6 +172,8 @@ bool Reader::read(const json &Doc) {
     stringList(*It, "/recursive_locks", "recursive_locks", Into.RecursiveLocks);
   if (auto It = Doc.find("crash_paths"); It != Doc.end())
     stringList(*It, "/crash_paths", "crash_paths", Into.CrashPaths);
+  if (auto It = Doc.find("unshared"); It != Doc.end())
+    stringList(*It, "/unshared", "unshared", Into.Unshared);
   Section("hierarchies", &Reader::readHierarchies);
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);

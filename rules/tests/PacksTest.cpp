@@ -287,7 +287,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
                 "$schema", "description", "aliases", "primitives", "lock_types",
                 "hierarchies", "guarded", "requires", "forbidden_while_held",
                 "held_continuously", "sleeping", "sleeping_if_defined",
-                "recursive_locks", "crash_paths", "exclusive_contexts"}));
+                "recursive_locks", "crash_paths", "exclusive_contexts",
+                "unshared"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),

@@ -142,6 +142,11 @@ struct RuleSet {
   /// sleeps or requirements, as lockdep and Xen's spin_debug switch
   /// themselves off on a panic.
   std::vector<std::string> CrashPaths;
+  /// Functions that run while the object they work on is not shared yet
+  /// or any more (constructors, teardown after the last reference): its
+  /// guarded fields are not checked inside them or their callees, as
+  /// Clang's thread-safety analysis skips constructors and destructors.
+  std::vector<std::string> Unshared;
   std::vector<ExclusiveContexts> Exclusive;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
