@@ -57,16 +57,21 @@ struct RuleIndex {
   /// exclusive_contexts: each context's file globs (its bit is its index),
   /// and each group's mask of contexts.
   std::vector<std::vector<llvm::GlobPattern>> ContextFiles;
+  std::vector<std::set<std::string>> ContextFunctions;
   std::vector<ContextMask> GroupMasks;
-  /// The contexts a file belongs to.
-  ContextMask contextsOf(llvm::StringRef File) const {
+  /// The contexts a function belongs to, by its file or its name.
+  ContextMask contextsOf(const FunctionFacts &F) const {
     ContextMask M = 0;
-    for (size_t I = 0; I < ContextFiles.size(); ++I)
+    llvm::StringRef File = F.Loc.File.str();
+    for (size_t I = 0; I < ContextFiles.size(); ++I) {
+      if (ContextFunctions[I].count(F.Name.str()))
+        M |= ContextMask(1) << I;
       for (const llvm::GlobPattern &G : ContextFiles[I])
         if (G.match(File)) {
           M |= ContextMask(1) << I;
           break;
         }
+    }
     return M;
   }
   /// A chain through these contexts cannot run: two of one group.
@@ -2042,6 +2047,7 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
           llvm::consumeError(Pattern.takeError());
       Group |= ContextMask(1) << I.ContextFiles.size();
       I.ContextFiles.push_back(std::move(Files));
+      I.ContextFunctions.emplace_back(C.Functions.begin(), C.Functions.end());
     }
     I.GroupMasks.push_back(Group);
   }
@@ -2079,7 +2085,7 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
   std::map<std::string, std::vector<Symbol>> Callers;
   for (const FunctionFacts *F : P.functions()) {
     Out[F->Key] = P.hasCallers(F->Key) ? ~ContextMask(0)
-                                       : Rules.contextsOf(F->Loc.File.str());
+                                       : Rules.contextsOf(*F);
     for (const std::string &C : P.callees(F->Key))
       if (C != F->Key.str())
         Callers[C].push_back(F->Key);
@@ -2098,7 +2104,7 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
         for (const std::string &Caller : C->second)
           Meet &= Out[Caller];
         const FunctionFacts *F = P.function(Key);
-        ContextMask New = Meet | (F ? Rules.contextsOf(F->Loc.File.str()) : 0);
+        ContextMask New = Meet | (F ? Rules.contextsOf(*F) : 0);
         if (New != Out[Key]) {
           Out[Key] = New;
           Changed = true;

@@ -447,13 +447,21 @@ void Reader::readExclusive(const json &V, const std::string &Ptr) {
         Ok = false;
         continue;
       }
-      checkKeys(C, CP, {"name", "files"}, "a context");
+      checkKeys(C, CP, {"name", "files", "functions"}, "a context");
       ExclusiveContexts::Context X;
       auto Files = C.find("files");
-      if (!requireString(C, CP, "name", X.Name) || Files == C.end() ||
-          !stringList(*Files, CP + "/files", "files", X.Files) || X.Files.empty()) {
-        if (Files == C.end())
-          error(CP, "a context needs 'files': globs over source paths");
+      auto Functions = C.find("functions");
+      bool Good = requireString(C, CP, "name", X.Name);
+      if (Files != C.end())
+        Good &= stringList(*Files, CP + "/files", "files", X.Files);
+      if (Functions != C.end())
+        Good &= stringList(*Functions, CP + "/functions", "functions", X.Functions);
+      if (Good && X.Files.empty() && X.Functions.empty()) {
+        error(CP, "a context needs 'files' (globs over source paths) or "
+                  "'functions'");
+        Good = false;
+      }
+      if (!Good) {
         Ok = false;
         continue;
       }

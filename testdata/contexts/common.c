@@ -12,3 +12,12 @@ void common_path(void)
   hvm_funcs.flush();
   spin_unlock(&lock_c);
 }
+
+// Defined in vendor-neutral code but run only on SVM (rules: the svm
+// context's "functions"): like svm_exit(), it cannot reach vmx_flush().
+void svm_only_helper(void)
+{
+  spin_lock(&lock_a);
+  hvm_funcs.flush();
+  spin_unlock(&lock_a);
+}

@@ -113,6 +113,9 @@ struct ExclusiveContexts {
   struct Context {
     std::string Name;
     std::vector<std::string> Files; ///< Globs over a function's file path.
+    /// Functions that run only in this context wherever they are defined
+    /// (Xen's p2m_pt_handle_deferred_changes() serves NPF exits: HAP).
+    std::vector<std::string> Functions;
   };
   std::vector<Context> Contexts;
   std::string Why;
