@@ -1148,9 +1148,14 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       // business when we do not hold it.
       if (Sum && Sum->acquiresAndKeeps(R) && !N.findHeld(L))
         continue;
+      auto Text = Sum ? Sum->ReleaseText.find(R) : decltype(Sum->ReleaseText.end())();
       std::optional<std::string> Spelled =
-          OutcomeTarget.empty() ? std::nullopt
-                                : callerSpelling(E, OutcomeTarget, R, "");
+          OutcomeTarget.empty()
+              ? std::nullopt
+              : callerSpelling(E, OutcomeTarget, R,
+                               Sum && Text != Sum->ReleaseText.end()
+                                   ? Text->second.str()
+                                   : std::string());
       release(N, L, Spelled ? *Spelled : std::string(), E.Loc, {CallStep});
     }
     // Only what is known: an absent result reads as unknown, and a path
@@ -1778,6 +1783,8 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
+        if (!R.Text.empty())
+          Out.ReleaseText.emplace(R.Lock, R.Text);
         if (DebugSummaries)
           DebugReleases.insert(R.Lock + " at " + locKey(R.Loc));
       }

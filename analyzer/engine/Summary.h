@@ -150,6 +150,11 @@ struct Summary {
   /// Wait queues the function (or a callee) sleeps on: it consumes its own
   /// writes to their conditions.
   std::vector<std::string> Waits;
+  /// How the function spells the locks it releases from entry
+  /// ("&evtchn->lock"), so that a caller can spell them with its
+  /// arguments: two releases through the wrapper of two instances are not
+  /// a double unlock.
+  std::map<Symbol, Symbol> ReleaseText;
   bool operator==(const Summary &O) const {
     if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
         Acquires.size() != O.Acquires.size() || Needs != O.Needs ||

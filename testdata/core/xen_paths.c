@@ -570,3 +570,24 @@ void pod_state_init(struct pod_state *p)
 {
   p->count = 0;
 }
+
+// 18. double_evtchn_unlock(): two instances released through a wrapper
+// that unlocks its argument's field.  Not a double unlock; the same
+// argument twice is.
+static inline void evtchn_write_unlock(struct evtchn *evtchn)
+{
+  evtchn->state = 0;
+  spin_unlock(&evtchn->lock);
+}
+
+void double_evtchn_unlock(struct evtchn *lchn, struct evtchn *rchn)
+{
+  evtchn_write_unlock(lchn);
+  evtchn_write_unlock(rchn);
+}
+
+void evtchn_unlock_twice(struct evtchn *chn)
+{
+  evtchn_write_unlock(chn);
+  evtchn_write_unlock(chn); // expected-warning{{double unlock of 'evtchn.lock' in evtchn_unlock_twice}}
+}
