@@ -628,13 +628,13 @@ private:
   /// The "from" side of held_continuously, after the call returned (the
   /// "from" function may take the lock itself, as xs_suspend() does).
   void armFrom(PathState &S, const std::string &Callee, const SrcLoc &Loc);
-  void addNeed(NeedObs::Kind K, const std::string &Lock,
+  void addNeed(const ParamConditions &When, NeedObs::Kind K, const std::string &Lock,
                const std::string &Subject, bool IsWrite, const Chain &Path);
   void entryNeeds();
   /// A lock a callee needs at this call: missing here, or passed up.
   void needAtCall(PathState &S, NeedObs::Kind K, const std::string &L,
                   const std::string &Subject, bool IsWrite, const Chain &Path,
-                  const SrcLoc &Loc);
+                  const SrcLoc &Loc, const ParamConditions &Inherited = {});
   /// Path is built only when the write matters (a wait condition reads
   /// Var): most writes do not, and chains are not free.
   void writeVariable(PathState &S, const std::string &Var, const SrcLoc &Loc,
@@ -712,6 +712,18 @@ ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
         Out.push_back({(int)I, Fv.Value});
   }
   return Out;
+}
+
+/// Whether two outcomes' parameter conditions cannot both hold, leaving
+/// out those Ignored says a caller cannot decide.
+static bool contradicts(const ParamConditions &A, const ParamConditions &B,
+                        llvm::function_ref<bool(const ParamCondition &)> Ignored) {
+  for (const ParamCondition &X : A)
+    for (const ParamCondition &Y : B)
+      if (X.Param == Y.Param && X.Mask == Y.Mask && X.NonZero != Y.NonZero &&
+          !Ignored(X))
+        return true;
+  return false;
 }
 
 /// Whether a caller's constant arguments allow a summary item.
@@ -1053,8 +1065,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc,
               substituteAll(Sum.SleepsDropped, E.Args));
     for (const SummaryNeed &N : Sum.Needs)
-      needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
-                 extend({Step}, N.Path), E.Loc);
+      if (allows(N.When, E.Args))
+        needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
+                   extend({Step}, N.Path), E.Loc,
+                   forwardConditions(N.When, E.Args));
     std::set<std::string> ReleasedInside;
     for (const Outcome &O : Sum.Outcomes)
       for (const std::string &R : O.Released)
@@ -1294,7 +1308,8 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
                                F.Name, E.Loc, Path, E.IsWrite};
       return;
     }
-    addNeed(NeedObs::GuardedAccess, It->second, E.Name, E.IsWrite, Path);
+    addNeed(paramConditions(S), NeedObs::GuardedAccess, It->second, E.Name,
+            E.IsWrite, Path);
     return;
   }
   case EventKind::Kill:
@@ -1444,17 +1459,27 @@ void FunctionAnalysis::armFrom(PathState &S, const std::string &Callee,
   }
 }
 
-void FunctionAnalysis::addNeed(NeedObs::Kind K, const std::string &Lock,
+void FunctionAnalysis::addNeed(const ParamConditions &When, NeedObs::Kind K,
+                               const std::string &Lock,
                                const std::string &Subject, bool IsWrite,
                                const Chain &Path) {
   if (Lock.empty())
     return;
-  SummaryNeed N{K, Lock, Subject, IsWrite, Path};
+  SummaryNeed N{K, Lock, Subject, IsWrite, Path, When};
   auto Old = std::find(Out.Needs.begin(), Out.Needs.end(), N);
-  if (Old == Out.Needs.end())
+  if (Old == Out.Needs.end()) {
     Out.Needs.push_back(std::move(N));
-  else if (Path.size() < Old->Path.size())
+    return;
+  }
+  // Needed under either condition: keep only what both agree on.
+  std::erase_if(Old->When, [&](const ParamCondition &C) {
+    return std::find(When.begin(), When.end(), C) == When.end();
+  });
+  if (Path.size() < Old->Path.size()) {
+    ParamConditions Kept = std::move(Old->When);
     *Old = std::move(N);
+    Old->When = std::move(Kept);
+  }
 }
 
 void FunctionAnalysis::entryNeeds() {
@@ -1473,7 +1498,7 @@ void FunctionAnalysis::entryNeeds() {
       if (L.empty() || TakenHere.count(L))
         continue;
       EntryRequired.insert(L);
-      addNeed(NeedObs::Asserted, L, F.Name, false,
+      addNeed({}, NeedObs::Asserted, L, F.Name, false,
               {step(E.Loc, F.Name + " asserts " + describe(L, E.Lock.Text) +
                                " is held (" + E.Name + ")")});
     }
@@ -1489,7 +1514,7 @@ void FunctionAnalysis::entryNeeds() {
   if (It != Rules.Requires.end())
     for (const std::string &L : It->second) {
       EntryRequired.insert(L);
-      addNeed(NeedObs::Declared, L, F.Name, false,
+      addNeed({}, NeedObs::Declared, L, F.Name, false,
               {requiresStep(F.Loc, F.Name, L)});
     }
 }
@@ -1497,7 +1522,8 @@ void FunctionAnalysis::entryNeeds() {
 void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
                                   const std::string &L,
                                   const std::string &Subject, bool IsWrite,
-                                  const Chain &Path, const SrcLoc &Loc) {
+                                  const Chain &Path, const SrcLoc &Loc,
+                                  const ParamConditions &Inherited) {
   if (L.empty() || S.findHeld(L) || EntryRequired.count(L) ||
       std::binary_search(S.Assumed.begin(), S.Assumed.end(), Symbol(L)))
     return;
@@ -1505,14 +1531,25 @@ void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
   if (K == NeedObs::GuardedAccess && Rules.Unshared.count(F.Name.str()))
     return;
   // The function takes the lock itself elsewhere: this call site is where
-  // it forgot to, not a requirement on its callers.
-  if (TakenHere.count(L)) {
+  // it forgot to, not a requirement on its callers -- unless it takes the
+  // lock only under a parameter condition this path contradicts ("if
+  // (lock) device_lock(dev);": with lock == 0 the caller holds it).
+  ParamConditions When = paramConditions(S);
+  for (const ParamCondition &C : Inherited)
+    if (std::find(When.begin(), When.end(), C) == When.end())
+      When.push_back(C);
+  bool CallersHoldIt = std::any_of(
+      Out.Acquires.begin(), Out.Acquires.end(), [&](const SummaryAcquire &A) {
+        return A.Lock == L &&
+               contradicts(A.When, When, [](const ParamCondition &) { return false; });
+      });
+  if (TakenHere.count(L) && !CallersHoldIt) {
     std::string Key = L + ">" + Subject + "@" + locKey(Loc);
     if (!Obs.Needs.count(Key))
       Obs.Needs[Key] = NeedObs{K, L, Subject, F.Name, Loc, Path, IsWrite};
     return;
   }
-  addNeed(K, L, Subject, IsWrite, Path);
+  addNeed(When, K, L, Subject, IsWrite, Path);
 }
 
 void FunctionAnalysis::writeVariable(PathState &S, const std::string &Var,
@@ -1686,17 +1723,6 @@ void FunctionAnalysis::run() {
   finish(ExitStates);
 }
 
-/// Whether two outcomes' parameter conditions cannot both hold, leaving
-/// out those Ignored says a caller cannot decide.
-static bool contradicts(const ParamConditions &A, const ParamConditions &B,
-                        llvm::function_ref<bool(const ParamCondition &)> Ignored) {
-  for (const ParamCondition &X : A)
-    for (const ParamCondition &Y : B)
-      if (X.Param == Y.Param && X.Mask == Y.Mask && X.NonZero != Y.NonZero &&
-          !Ignored(X))
-        return true;
-  return false;
-}
 
 void FunctionAnalysis::maybeHeldAcrossOutcomes() {
   // An outcome that returns without a lock another outcome returns holding,

@@ -108,6 +108,9 @@ struct SummaryNeed {
   Symbol Subject;
   bool IsWrite = false;
   Chain Path;
+  /// Only on paths under these parameter conditions ("if (lock)
+  /// device_lock(d); f(d);": with lock == 0 the caller holds it).
+  ParamConditions When;
   bool operator==(const SummaryNeed &O) const {
     return K == O.K && Lock == O.Lock && Subject == O.Subject;
   }

@@ -646,6 +646,14 @@ void Extraction::visitMember(const MemberExpr *ME, Block &B) {
   std::string Field = R.Path.empty() ? R.Root.str() : R.Root + "." + R.Path;
   if (!GuardedFields.contains(Field))
     return;
+  // A wait_event*() condition is evaluated without the lock by design (the
+  // sleeper re-checks under the lock after waking; lost-wakeup checks the
+  // writers): a peek, not an access that needs the lock.
+  if (ME->getBeginLoc().isMacroID() &&
+      enclosingMacro(ME->getBeginLoc(), [](llvm::StringRef N) {
+        return N.starts_with("wait_event") || N.starts_with("wait_var_event");
+      }))
+    return;
   Event Ev;
   Ev.Kind = EventKind::Access;
   Ev.Loc = userLoc(ME->getMemberLoc(), SM);

@@ -591,3 +591,41 @@ void evtchn_unlock_twice(struct evtchn *chn)
   evtchn_write_unlock(chn);
   evtchn_write_unlock(chn); // expected-warning{{double unlock of 'evtchn.lock' in evtchn_unlock_twice}}
 }
+
+// 19. xen-pciback __xen_pcibk_release_pci_dev(): "if (lock)
+// device_lock(dev); pcistub_put_pci_dev(dev);" - with lock == 0 the caller
+// holds the lock, so the callee's requirement goes to the callers passing 0.
+struct pcidev {
+  spinlock_t dev_lock;
+};
+
+static void put_pci_dev(struct pcidev *d)
+{
+  BUG_ON(!_spin_is_locked(&d->dev_lock));
+}
+
+static void release_pci_dev(struct pcidev *d, int lock)
+{
+  if (lock)
+    spin_lock(&d->dev_lock);
+  put_pci_dev(d);
+  if (lock)
+    spin_unlock(&d->dev_lock);
+}
+
+void remove_locked(struct pcidev *d)
+{
+  spin_lock(&d->dev_lock);
+  release_pci_dev(d, 0);
+  spin_unlock(&d->dev_lock);
+}
+
+void release_unlocked(struct pcidev *d)
+{
+  release_pci_dev(d, 1);
+}
+
+void remove_forgot(struct pcidev *d)
+{
+  release_pci_dev(d, 0); // expected-warning{{'pcidev.dev_lock' is not held when calling put_pci_dev, which asserts it}}
+}
