@@ -64,3 +64,16 @@ int peek_locked(struct xs_watch_event *ev)
   spin_unlock(&watch_events_lock);
   return n;
 }
+
+// A wait_event*() condition is a lockless peek by design (xenbus_file_read()
+// waits for !list_empty(&u->read_buffers) and re-checks under reply_mutex):
+// not an unguarded access.
+static DECLARE_WAIT_QUEUE_HEAD(event_waitq);
+
+void wait_for_event(struct xs_watch_event *ev)
+{
+  wait_event(event_waitq, ev->len != 0);
+  spin_lock(&watch_events_lock);
+  ev->len = 0;
+  spin_unlock(&watch_events_lock);
+}
