@@ -323,6 +323,20 @@ std::optional<FunctionFacts> Extraction::run() {
   }
   // Every function's facts stay in memory until the analysis has read
   // them: no spare capacity left over from growing the vectors.
+  //
+  // A poll handler (it calls poll_wait()) reports readiness from lockless
+  // reads, as a wait_event*() condition does: the waker's wake-up of the
+  // queue it registered on orders them.  Its reads are peeks.
+  bool PollHandler = llvm::any_of(F.Blocks, [](const Block &B) {
+    return llvm::any_of(B.Events, [](const Event &E) {
+      return E.Kind == EventKind::Call && E.Name == "poll_wait";
+    });
+  });
+  if (PollHandler)
+    for (Block &B : F.Blocks)
+      std::erase_if(B.Events, [](const Event &E) {
+        return E.Kind == EventKind::Access && !E.IsWrite;
+      });
   for (Block &B : F.Blocks) {
     B.Events.shrink_to_fit();
     for (Event &E : B.Events) {

@@ -77,3 +77,21 @@ void wait_for_event(struct xs_watch_event *ev)
   ev->len = 0;
   spin_unlock(&watch_events_lock);
 }
+
+// A poll handler reports readiness from lockless reads after poll_wait()
+// (xenbus_file_poll()): peeks, as in a wait_event() condition.
+struct file;
+typedef struct poll_table_struct poll_table;
+void poll_wait(struct file *f, struct wait_queue_head *q, poll_table *p);
+
+unsigned int event_poll(struct file *f, struct xs_watch_event *ev, poll_table *p)
+{
+  poll_wait(f, &event_waitq, p);
+  return ev->len != 0;
+}
+
+// Without poll_wait() the same read is an unguarded access.
+unsigned int event_check(struct xs_watch_event *ev)
+{
+  return ev->len != 0; // expected-warning{{read of 'xs_watch_event.len' without holding 'watch_events_lock'}}
+}
