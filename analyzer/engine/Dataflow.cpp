@@ -259,6 +259,9 @@ struct PathState {
         return &H;
     return nullptr;
   }
+  const HeldLock *findHeld(const std::string &L) const {
+    return const_cast<PathState *>(this)->findHeld(L);
+  }
   ReleaseMark *findReleased(const std::string &L) {
     for (ReleaseMark &R : Released)
       if (R.Lock == L)
@@ -386,8 +389,7 @@ std::vector<Symbol> droppedThroughCall(const PathState &S,
                                        const std::vector<Symbol> &CalleeDropped) {
   std::vector<Symbol> Out = droppedOnEntry(S);
   for (Symbol L : CalleeDropped)
-    if (!L.empty() && std::none_of(S.Held.begin(), S.Held.end(),
-                                   [&](const HeldLock &H) { return H.Lock == L; }))
+    if (!L.empty() && !S.findHeld(L))
       Out.push_back(L);
   std::sort(Out.begin(), Out.end());
   Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
@@ -1162,14 +1164,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       // business when we do not hold it.
       if (Sum && Sum->acquiresAndKeeps(R) && !N.findHeld(L))
         continue;
-      auto Text = Sum ? Sum->ReleaseText.find(R) : decltype(Sum->ReleaseText.end())();
       std::optional<std::string> Spelled =
-          OutcomeTarget.empty()
+          OutcomeTarget.empty() || !Sum
               ? std::nullopt
-              : callerSpelling(E, OutcomeTarget, R,
-                               Sum && Text != Sum->ReleaseText.end()
-                                   ? Text->second.str()
-                                   : std::string());
+              : callerSpelling(E, OutcomeTarget, R, Sum->releaseText(R));
       release(N, L, Spelled ? *Spelled : std::string(), E.Loc, {CallStep});
     }
     // Only what is known: an absent result reads as unknown, and a path
@@ -1749,15 +1747,11 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
     return C.Mask == 0 && C.Param >= 0 && C.Param < 64 &&
            ((F.PointerParams >> C.Param) & 1);
   };
-  auto Holds = [](const Outcome &O, Symbol L) {
-    return std::any_of(O.Acquired.begin(), O.Acquired.end(),
-                       [&](const HeldOnReturn &H) { return H.Lock == L; });
-  };
   for (size_t Hi = 0; Hi < Out.Outcomes.size(); ++Hi)
     for (HeldOnReturn &L : Out.Outcomes[Hi].Acquired)
       for (size_t Ni = 0; Ni < Out.Outcomes.size(); ++Ni) {
         const Outcome &H = Out.Outcomes[Hi], &N = Out.Outcomes[Ni];
-        if (Ni == Hi || Changed.count(Ni) || Holds(N, L.Lock) ||
+        if (Ni == Hi || Changed.count(Ni) || N.holds(L.Lock) ||
             N.Returns != H.Returns || contradicts(N.When, H.When, NullCheck) ||
             !N.Released.empty())
           continue;
@@ -1851,8 +1845,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
       bool Releases = std::find(O.Released.begin(), O.Released.end(), L) !=
                       O.Released.end();
       Everywhere &= Releases;
-      for (const HeldOnReturn &H : O.Acquired)
-        Kept |= H.Lock == L;
+      Kept |= O.holds(L);
       AllKnown &= O.Returns >= 0;
       (Releases ? ReleasingReturns : OtherReturns).insert(O.Returns);
     }
@@ -1883,9 +1876,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     std::set<int> HoldingReturns, OtherReturns;
     bool Distinguished = true, AllHold = true, Managed = false;
     for (const Outcome &O : Out.Outcomes) {
-      bool Holds = false;
-      for (const HeldOnReturn &H : O.Acquired)
-        Holds |= H.Lock == L;
+      bool Holds = O.holds(L);
       Managed |= std::find(O.Released.begin(), O.Released.end(), L) !=
                  O.Released.end();
       AllHold &= Holds;
@@ -1962,8 +1953,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   auto returnTellsHolding = [&](const std::string &Lock) {
     std::set<int> Holding, Other;
     for (const PathState &X : ExitStates) {
-      bool Holds = std::any_of(X.Held.begin(), X.Held.end(),
-                               [&](const HeldLock &H) { return H.Lock == Lock; });
+      bool Holds = X.findHeld(Lock) != nullptr;
       int R = Returned(X);
       if (R < 0)
         return false;
@@ -1983,10 +1973,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
         for (const ReleaseMark &M : T.Released)
           if (M.Lock == H.Lock && M.AcquiredHere)
             R = &M;
-        bool HeldInT = false;
-        for (const HeldLock &X : T.Held)
-          HeldInT |= X.Lock == H.Lock;
-        if (!R || HeldInT)
+        if (!R || T.findHeld(H.Lock))
           continue;
         // A try-lock wrapper, or a lookup that returns the object it
         // locked ("return desc" holding desc->lock) or NULL.

@@ -11,6 +11,8 @@
 
 #include "engine/Analysis.h"
 
+#include <algorithm>
+
 namespace lockwise {
 
 /// A lock the function acquires somewhere inside (itself or a callee).
@@ -85,6 +87,11 @@ struct Outcome {
   /// returns NULL or the locked object).
   int Returns = -1;
   bool operator==(const Outcome &) const = default;
+  /// Whether these paths return holding Lock.
+  bool holds(const std::string &Lock) const {
+    return std::any_of(Acquired.begin(), Acquired.end(),
+                       [&](const HeldOnReturn &H) { return H.Lock == Lock; });
+  }
 };
 
 /// An order edge that only the caller can decide: one end is a parameter's
@@ -158,6 +165,11 @@ struct Summary {
   /// arguments: two releases through the wrapper of two instances are not
   /// a double unlock.
   std::map<Symbol, Symbol> ReleaseText;
+  /// How the function spells Lock when releasing it from entry, or "".
+  std::string releaseText(Symbol Lock) const {
+    auto It = ReleaseText.find(Lock);
+    return It == ReleaseText.end() ? std::string() : It->second.str();
+  }
   bool operator==(const Summary &O) const {
     if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
         Acquires.size() != O.Acquires.size() || Needs != O.Needs ||
@@ -180,9 +192,8 @@ struct Summary {
   /// Locks some outcome returns holding.
   bool acquiresAndKeeps(const std::string &Lock) const {
     for (const Outcome &O : Outcomes)
-      for (const HeldOnReturn &H : O.Acquired)
-        if (H.Lock == Lock)
-          return releasesFromEntry(Lock);
+      if (O.holds(Lock))
+        return releasesFromEntry(Lock);
     return false;
   }
   bool releasesFromEntry(const std::string &Lock) const {

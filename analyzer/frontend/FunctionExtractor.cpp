@@ -114,6 +114,11 @@ namespace {
 /// How facts and writes name a variable: globals carry an '@' so that the
 /// state a wait_event() condition reads (globals) can be told from locals
 /// of the same name.
+/// wait_event(), wait_event_interruptible(), wait_var_event() and kin.
+bool isWaitMacro(llvm::StringRef Name) {
+  return Name.starts_with("wait_event") || Name.starts_with("wait_var_event");
+}
+
 std::string variableName(const Decl *D) {
   auto *VD = dyn_cast<VarDecl>(D);
   std::string Name = cast<NamedDecl>(D)->getNameAsString();
@@ -588,7 +593,7 @@ void Extraction::recordWaitMacro(const CallExpr *CE, Event &Ev) {
   std::string FoundName;
   for (int Depth = 0; L.isMacroID() && Depth < 64; ++Depth) {
     llvm::StringRef Name = Lexer::getImmediateMacroName(L, SM, LO);
-    if (Name.starts_with("wait_event") || Name.starts_with("wait_var_event")) {
+    if (isWaitMacro(Name)) {
       Found = L;
       FoundName = Name.str();
     }
@@ -664,9 +669,7 @@ void Extraction::visitMember(const MemberExpr *ME, Block &B) {
   // sleeper re-checks under the lock after waking; lost-wakeup checks the
   // writers): a peek, not an access that needs the lock.
   if (ME->getBeginLoc().isMacroID() &&
-      enclosingMacro(ME->getBeginLoc(), [](llvm::StringRef N) {
-        return N.starts_with("wait_event") || N.starts_with("wait_var_event");
-      }))
+      enclosingMacro(ME->getBeginLoc(), isWaitMacro))
     return;
   Event Ev;
   Ev.Kind = EventKind::Access;
