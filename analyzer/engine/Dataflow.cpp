@@ -716,6 +716,16 @@ ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
   return Out;
 }
 
+/// What a caller testing the result sees of Returns, given all the values
+/// the function returns: "return NULL" (or 0) on some paths and something
+/// unknown on the others makes the unknown ones the non-zero ones (the
+/// locked object, the error code).
+int testedReturn(int Returns, const std::vector<int> &All) {
+  bool AnyZero = std::count(All.begin(), All.end(), 0) != 0;
+  bool AnyKnownNonZero = std::count(All.begin(), All.end(), 1) != 0;
+  return Returns < 0 && AnyZero && !AnyKnownNonZero ? 1 : Returns;
+}
+
 /// Whether two outcomes' parameter conditions cannot both hold, leaving
 /// out those Ignored says a caller cannot decide.
 static bool contradicts(const ParamConditions &A, const ParamConditions &B,
@@ -1813,18 +1823,11 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     if (std::find(Out.Outcomes.begin(), Out.Outcomes.end(), O) == Out.Outcomes.end())
       Out.Outcomes.push_back(std::move(O));
   }
-  // "return NULL" (or 0) on some paths and something unknown on the others:
-  // the unknown ones are the non-zero ones (the locked object, the error
-  // code), which is what callers test for.
-  bool AnyZero = false, AnyKnownNonZero = false;
-  for (const Outcome &O : Out.Outcomes) {
-    AnyZero |= O.Returns == 0;
-    AnyKnownNonZero |= O.Returns == 1;
-  }
-  if (AnyZero && !AnyKnownNonZero)
-    for (Outcome &O : Out.Outcomes)
-      if (O.Returns < 0)
-        O.Returns = 1;
+  std::vector<int> OutcomeReturns;
+  for (const Outcome &O : Out.Outcomes)
+    OutcomeReturns.push_back(O.Returns);
+  for (Outcome &O : Out.Outcomes)
+    O.Returns = testedReturn(O.Returns, OutcomeReturns);
   // A lock released without being acquired on some paths only is not a
   // releasing wrapper (those release on every path): it is the second half
   // of an acquisition whose condition the analysis lost ("if (!p2m) return"
@@ -1937,17 +1940,13 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
   // kept across calls, which a reviewer wants to see too).  Not a try-lock
   // wrapper that rolls back, whose return value tells the two apart
   // ("return 1" holding both locks, "return 0" after releasing the first
-  // when the second try failed: domctl_lock_acquire()).  Unknown returns next to NULL ones are the
-  // non-NULL ones, as for the outcomes above.
-  bool AnyZeroExit = false, AnyNonZeroExit = false;
-  for (const PathState &S : ExitStates) {
-    AnyZeroExit |= S.ReturnValue == 0;
-    AnyNonZeroExit |= S.ReturnValue == 1;
-  }
+  // when the second try failed: domctl_lock_acquire()), read as the
+  // outcomes' return values are (testedReturn()).
+  std::vector<int> ExitReturns;
+  for (const PathState &S : ExitStates)
+    ExitReturns.push_back(S.ReturnValue);
   auto Returned = [&](const PathState &S) {
-    if (S.ReturnValue < 0 && AnyZeroExit && !AnyNonZeroExit)
-      return 1;
-    return S.ReturnValue;
+    return testedReturn(S.ReturnValue, ExitReturns);
   };
   // Every return holding Lock returns a value no other return does.
   auto returnTellsHolding = [&](const std::string &Lock) {
@@ -2103,9 +2102,10 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
   if (Rules.GroupMasks.empty())
     return Out;
   std::map<std::string, std::vector<Symbol>> Callers;
+  std::map<std::string, ContextMask> OwnContexts; // file globs matched once
   for (const FunctionFacts *F : P.functions()) {
-    Out[F->Key] = P.hasCallers(F->Key) ? ~ContextMask(0)
-                                       : Rules.contextsOf(*F);
+    ContextMask Own = OwnContexts[F->Key] = Rules.contextsOf(*F);
+    Out[F->Key] = P.hasCallers(F->Key) ? ~ContextMask(0) : Own;
     for (const std::string &C : P.callees(F->Key))
       if (C != F->Key.str())
         Callers[C].push_back(F->Key);
@@ -2123,8 +2123,7 @@ std::map<std::string, ContextMask> impliedContexts(const Program &P,
         ContextMask Meet = ~ContextMask(0);
         for (const std::string &Caller : C->second)
           Meet &= Out[Caller];
-        const FunctionFacts *F = P.function(Key);
-        ContextMask New = Meet | (F ? Rules.contextsOf(*F) : 0);
+        ContextMask New = Meet | OwnContexts[Key];
         if (New != Out[Key]) {
           Out[Key] = New;
           Changed = true;
