@@ -2,6 +2,7 @@
 #include "checks/OrderInversionCheck.h"
 
 #include <map>
+#include <optional>
 
 namespace lockwise {
 
@@ -27,10 +28,18 @@ void OrderInversionCheck::run(const CheckContext &Ctx,
       continue;
     std::vector<std::string> Violated;
     for (size_t I = 0; I < Ranks.size(); ++I) {
-      auto Held = Ranks[I].find(Ctx.Rules.canonical(Key.first));
-      auto Taken = Ranks[I].find(Ctx.Rules.canonical(Key.second));
-      if (Held != Ranks[I].end() && Taken != Ranks[I].end() &&
-          Held->second > Taken->second)
+      // The running context's instance ("X[current]") ranks as X, or after
+      // every lock of a running_context_last hierarchy.
+      auto RankOf = [&](const std::string &Node) -> std::optional<size_t> {
+        auto It = Ranks[I].find(Ctx.Rules.canonical(classOfNode(Node)));
+        if (It == Ranks[I].end())
+          return std::nullopt;
+        bool Last = Ctx.Rules.Hierarchies[I].RunningContextLast &&
+                    isRunningContextNode(Node);
+        return It->second + (Last ? Ranks[I].size() : 0);
+      };
+      std::optional<size_t> Held = RankOf(Key.first), Taken = RankOf(Key.second);
+      if (Held && Taken && *Held > *Taken)
         Violated.push_back(Ctx.Rules.Hierarchies[I].Name);
     }
     if (Violated.empty())

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -140,8 +141,25 @@ struct FunctionAcquire {
   Chain Witness;
 };
 
+/// The graph node of the running context's instance of class L (rules'
+/// running_context): order edges between it and another object's lock go
+/// to or from this node, not L.
+inline std::string runningContextNode(const std::string &L) {
+  return L + "[current]";
+}
+/// Whether Node is runningContextNode(L) for some L, and that L.
+inline bool isRunningContextNode(const std::string &Node) {
+  return Node.size() > 9 && Node.compare(Node.size() - 9, 9, "[current]") == 0;
+}
+inline std::string classOfNode(const std::string &Node) {
+  return isRunningContextNode(Node) ? Node.substr(0, Node.size() - 9) : Node;
+}
+
 struct AnalysisResult {
   std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+  /// Classes acquired as some object's lock (not a global): each has a
+  /// running-context copy in the order graph's cycle search.
+  std::set<std::string> Instances;
   std::vector<DoubleLockObs> DoubleLocks;
   std::vector<DoubleUnlockObs> DoubleUnlocks;
   std::vector<LeakObs> Leaks;

@@ -129,6 +129,7 @@ struct HeldLock {
   /// Maybe held (HeldOnReturn::Maybe): no leak, double lock or missing lock
   /// is decided on it.
   bool Maybe = false;
+  int8_t Owner = OwnerNone; ///< Whose instance (LockRef::Owner).
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -148,6 +149,7 @@ struct ReleaseMark {
 
 struct PendingTry {
   int TryId = -1;
+  int8_t Owner = OwnerNone;
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
@@ -485,6 +487,8 @@ struct FunctionObs {
   std::map<std::string, LostWakeupObs> LostWakeups;
   std::map<std::string, NeedObs> Needs;
   std::map<std::string, HeldAtCall> Calls;
+  /// Classes seen as an object's lock (LockRef::Owner is not OwnerNone).
+  std::set<std::string> Instances;
   bool Incomplete = false;
 };
 
@@ -518,18 +522,23 @@ private:
   void acquire(PathState &S, const std::string &Lock, Mode M, bool Recursive,
                bool Try, const std::string &Text, const Chain &Path,
                const SrcLoc &Loc, bool ManagedByCallee, bool Atomic,
-               ContextMask Contexts = 0);
+               int8_t Owner, ContextMask Contexts = 0);
   void release(PathState &S, const std::string &Lock, const std::string &Text,
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
   void applyCall(const Event &E, PathState &S, std::vector<PathState> &Forked);
   void addEdge(const std::string &From, const std::string &To,
-               const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget);
+               const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget,
+               int8_t FromOwner, int8_t ToOwner);
   void summariseAcquire(const std::string &Lock, Mode M, bool Try,
                         bool Recursive, int RecursiveParam, bool Guarded,
                         const std::string &Text, const Chain &Path,
                         const ParamConditions &When,
-                        std::vector<Symbol> Dropped, ContextMask Contexts);
+                        std::vector<Symbol> Dropped, ContextMask Contexts,
+                        int8_t Owner);
+  /// A callee's LockRef::Owner for CalleeLock, in this function's terms.
+  static int8_t ownerAt(int8_t CalleeOwner, const std::string &CalleeLock,
+                        const std::vector<ArgInfo> &Args);
   /// The branch facts of S that are about this function's parameters.
   ParamConditions paramConditions(const PathState &S) const;
   std::string substitute(const std::string &CalleeLock,
@@ -669,21 +678,45 @@ std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
   return lockName(R);
 }
 
+int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
+                                 const std::string &CalleeLock,
+                                 const std::vector<ArgInfo> &Args) {
+  if (isParamLock(CalleeLock)) {
+    // The callee locks what we pass: a global lock is nobody's instance.
+    unsigned Index = std::stoul(CalleeLock.substr(1));
+    if (Index >= Args.size())
+      return OwnerAny;
+    const ArgInfo &A = Args[Index];
+    if (A.Lock.K == LockRef::Type)
+      return A.Lock.Owner;
+    return A.Lock.K == LockRef::Global ? (int8_t)OwnerNone : A.Origin;
+  }
+  if (CalleeOwner >= 0)
+    return (size_t)CalleeOwner < Args.size() ? Args[CalleeOwner].Origin
+                                             : OwnerAny;
+  return CalleeOwner;
+}
+
 void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
                                const Chain &HeldSite, const Chain &ToPath,
-                               bool RecursiveTarget) {
+                               bool RecursiveTarget, int8_t FromOwner,
+                               int8_t ToOwner) {
   if (From.empty() || To.empty() || From == To)
     return;
   Chain W = extend(HeldSite, ToPath);
   size_t ToStart = std::min(HeldSite.size(), W.size());
+  // The running context's instance taken under a parameter's: only a
+  // caller knows whether the parameter is the running context too.
+  bool OwnersUndecided = ToOwner == OwnerCurrent && FromOwner >= 0;
   bool NeedsCaller = isParamLock(From) || isParamLock(To) ||
-                     (RecursiveTarget && HasCallers);
+                     (RecursiveTarget && HasCallers) ||
+                     (OwnersUndecided && HasCallers);
   if (NeedsCaller) {
     if (isParamLock(From) || isParamLock(To)) {
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
-    DeferredEdge D{From, To, RecursiveTarget, W, ToStart};
+    DeferredEdge D{From, To, RecursiveTarget, W, ToStart, FromOwner, ToOwner};
     for (DeferredEdge &Old : Out.Deferred)
       if (Old == D) {
         if (W.size() < Old.Witness.size())
@@ -693,13 +726,24 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
     Out.Deferred.push_back(std::move(D));
     return;
   }
-  auto Key = std::make_pair(From, To);
+  // The running context's lock taken while another object's is held
+  // (rules' running_context): an edge to the class's running-context copy,
+  // as Xen ranks the calling domain's mm locks after the subject's.  Only
+  // this way round: an object reached from the running context's own locks
+  // through a back pointer ("p2m->domain", "page_get_owner(pg)") is not
+  // known to be another object, so the reverse stays a plain edge.  A
+  // global lock (OwnerNone) is the same whoever runs.
+  std::string FromNode = From, ToNode = To;
+  if (ToOwner == OwnerCurrent && FromOwner != OwnerCurrent &&
+      FromOwner != OwnerNone)
+    ToNode = runningContextNode(To);
+  auto Key = std::make_pair(FromNode, ToNode);
   auto It = Obs.Edges.find(Key);
   if (It == Obs.Edges.end()) {
-    Obs.Edges[Key] = LockEdge{From, To, std::move(W), {}};
+    Obs.Edges[Key] = LockEdge{FromNode, ToNode, std::move(W), {}};
     return;
   }
-  mergeWitness(It->second, LockEdge{From, To, std::move(W), {}});
+  mergeWitness(It->second, LockEdge{FromNode, ToNode, std::move(W), {}});
 }
 
 ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
@@ -773,11 +817,37 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
                                         const Chain &Path,
                                         const ParamConditions &When,
                                         std::vector<Symbol> Dropped,
-                                        ContextMask Contexts) {
+                                        ContextMask Contexts, int8_t Owner) {
   if (Lock.empty())
     return;
+  if (Owner != OwnerNone && !isParamLock(Lock))
+    Obs.Instances.insert(Lock);
+  // Acquisitions of one lock under different parameter conditions stay
+  // apart (p2m_get_gfn_type_access() takes the p2m lock "if (locked)" and,
+  // through the sharing code, "if (q & P2M_ALLOC)": a caller passing
+  // locked = 0 and q = 0 gets neither), up to a few; an acquisition whose
+  // conditions include another's is covered by it.
+  constexpr size_t MaxConditionalCopies = 4;
+  auto Includes = [](const ParamConditions &Big, const ParamConditions &Small) {
+    return std::all_of(Small.begin(), Small.end(), [&](const ParamCondition &C) {
+      return std::find(Big.begin(), Big.end(), C) != Big.end();
+    });
+  };
+  SummaryAcquire *Same = nullptr;
+  size_t Copies = 0;
   for (SummaryAcquire &A : Out.Acquires)
-    if (A.Lock == Lock && A.LockMode == M && A.Try == Try) {
+    if (A.Lock == Lock && A.LockMode == M && A.Try == Try && A.Owner == Owner) {
+      ++Copies;
+      if (Includes(When, A.When) || Includes(A.When, When) || !Same)
+        Same = &A;
+      if (Includes(When, A.When) || Includes(A.When, When))
+        break;
+    }
+  bool Merge = Same && (Includes(When, Same->When) || Includes(Same->When, When) ||
+                        Copies >= MaxConditionalCopies);
+  if (Merge) {
+    SummaryAcquire &A = *Same;
+    {
       intersectSorted(A.Dropped, Dropped);
       A.Contexts &= Contexts; // excluded only if every chain is
       int Fewer = std::popcount(A.WitnessContexts) - std::popcount(Contexts);
@@ -794,18 +864,21 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
       });
       return;
     }
+  }
   Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
                           Guarded, Text, Path, std::move(Dropped), Contexts,
-                          Contexts});
+                          Contexts, Owner});
 }
 
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
                                bool Recursive, bool Try,
                                const std::string &Text, const Chain &Path,
                                const SrcLoc &Loc, bool ManagedByCallee,
-                               bool Atomic, ContextMask Contexts) {
+                               bool Atomic, int8_t Owner, ContextMask Contexts) {
   if (Lock.empty())
     return;
+  if (Owner != OwnerNone && !isParamLock(Lock))
+    Obs.Instances.insert(Lock);
   Contexts |= Own;
   Recursive |= Rules.RecursiveLocks.count(Lock) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
@@ -835,8 +908,9 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   if (!Try)
     for (const HeldLock &H : S.Held)
       if (!Rules.conflicting(H.Contexts | Contexts))
-        addEdge(H.Lock, Lock, *H.Site, Path, Recursive);
+        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner);
   HeldLock N;
+  N.Owner = Owner;
   N.Contexts = Contexts;
   const ReleaseMark *Dropped = S.findReleased(Lock);
   N.Reentered = Dropped && !Dropped->AcquiredHere;
@@ -905,7 +979,7 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
     bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
     if (Success) {
       acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
-              *T.Site, T.Site->back().Loc, false, T.Atomic);
+              *T.Site, T.Site->back().Loc, false, T.Atomic, T.Owner);
       if (HeldLock *H = S.findHeld(T.Lock))
         H->FromTry = true;
     }
@@ -1033,9 +1107,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       for (const ParamCondition &C : forwardConditions(A.When, E.Args))
         if (std::find(When.begin(), When.end(), C) == When.end())
           When.push_back(C);
+      int8_t Owner = ownerAt(A.Owner, A.Lock, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path, When,
-                       droppedThroughCall(S, Dropped), Contexts);
+                       droppedThroughCall(S, Dropped), Contexts, Owner);
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock) ||
                        std::binary_search(Dropped.begin(), Dropped.end(), L);
@@ -1058,7 +1133,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         for (const HeldLock &H : S.Held)
           if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock) &&
               !Rules.conflicting(H.Contexts | Contexts))
-            addEdge(H.Lock, L, *H.Site, Path, Recursive);
+            addEdge(H.Lock, L, *H.Site, Path, Recursive, H.Owner, Owner);
     }
     for (const DeferredEdge &D : Sum.Deferred) {
       std::string From = substitute(D.From, E.Args);
@@ -1070,7 +1145,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       Chain Prefix{Step};
       Chain Head(D.Witness.begin(), D.Witness.begin() + D.ToStart);
       Chain Tail(D.Witness.begin() + D.ToStart, D.Witness.end());
-      addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget);
+      addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget,
+              ownerAt(D.FromOwner, D.From, E.Args),
+              ownerAt(D.ToOwner, D.To, E.Args));
     }
     // What happens inside the callee, seen with the caller's locks.
     if (!Sum.Sleeps.empty())
@@ -1196,7 +1273,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       acquire(N, L, A.LockMode, A.Recursive, /*Try=*/true,
               Spelled ? *Spelled : A.Text.str(),
               extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
-              E.Loc, Managed, A.Atomic, A.Contexts);
+              E.Loc, Managed, A.Atomic, ownerAt(A.Owner, A.Lock, E.Args),
+              A.Contexts);
       if (HeldLock *H = N.findHeld(L); H && !WasHeld)
         H->Maybe = A.Maybe;
       if (HeldLock *H = N.findHeld(L)) {
@@ -1230,9 +1308,9 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     callNamed(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, false, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
-                     droppedOnEntry(S), Own);
+                     droppedOnEntry(S), Own, E.Lock.Owner);
     acquire(S, L, E.LockMode, E.Recursive, false, E.Lock.Text, Path, E.Loc,
-            false, !E.Sleeps);
+            false, !E.Sleeps, E.Lock.Owner);
     return;
   }
   case EventKind::TryAcquire: {
@@ -1244,9 +1322,10 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
       sleepAt(S, E.Name, Path, E.Loc);
     summariseAcquire(L, E.LockMode, true, E.Recursive, E.RecursiveParam,
                      !S.Facts.empty(), E.Lock.Text, Path, paramConditions(S),
-                     droppedOnEntry(S), Own);
+                     droppedOnEntry(S), Own, E.Lock.Owner);
     PendingTry T;
     T.TryId = E.TryId;
+    T.Owner = E.Lock.Owner;
     T.Lock = L;
     T.LockMode = E.LockMode;
     T.Recursive = E.Recursive;
@@ -1809,7 +1888,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (const HeldLock &H : S.Held)
       if (!H.Reentered)
         O.Acquired.push_back({H.Lock, H.LockMode, H.Recursive, H.Atomic,
-                              H.Text, *H.Site, H.Contexts, H.Maybe});
+                              H.Text, *H.Site, H.Contexts, H.Maybe, H.Owner});
     for (const ReleaseMark &R : S.Released)
       if (!R.AcquiredHere) {
         O.Released.push_back(R.Lock);
@@ -2197,7 +2276,8 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
           for (const Outcome &O : A.Out.Outcomes) {
             std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
             for (const HeldOnReturn &H : O.Acquired)
-              std::fprintf(stderr, " %s%s", H.Lock.c_str(), H.Maybe ? "(maybe)" : "");
+              std::fprintf(stderr, " %s%s owner=%d", H.Lock.c_str(),
+                           H.Maybe ? "(maybe)" : "", H.Owner);
             std::fprintf(stderr, "; released");
             for (const std::string &L : O.Released)
               std::fprintf(stderr, " %s", L.c_str());
@@ -2207,6 +2287,17 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
                            C.NonZero ? "!=0" : "==0");
             std::fprintf(stderr, "\n");
           }
+          for (const SummaryAcquire &Acq : A.Out.Acquires) {
+            std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
+                         Acq.Lock.c_str(), Acq.Owner);
+            for (const ParamCondition &C : Acq.When)
+              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
+                           C.NonZero ? "!=0" : "==0");
+            std::fprintf(stderr, "\n");
+          }
+          for (const DeferredEdge &D : A.Out.Deferred)
+            std::fprintf(stderr, "%s deferred %s(%d) -> %s(%d)\n", Key.c_str(),
+                         D.From.c_str(), D.FromOwner, D.To.c_str(), D.ToOwner);
           for (const std::string &R : A.DebugReleases)
             std::fprintf(stderr, "%s entry-release: %s\n", Key.c_str(), R.c_str());
         }
@@ -2230,6 +2321,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
         else
           mergeWitness(It->second, E);
       }
+      R.Instances.insert(O.Instances.begin(), O.Instances.end());
       for (auto &[K, D] : O.DoubleLocks)
         R.DoubleLocks.push_back(D);
       for (auto &[K, D] : O.DoubleUnlocks)

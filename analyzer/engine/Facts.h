@@ -26,6 +26,17 @@ struct SrcLoc {
   bool operator==(const SrcLoc &) const = default;
 };
 
+/// Whose object a pointer designates, as far as lock order cares (rules'
+/// caller_instances): an object reached from the running context
+/// ("current->domain->event_lock") is the caller's; one reached from
+/// parameter N is whatever the caller passed there.  Non-negative values
+/// are parameter indices.
+enum : int8_t {
+  OwnerNone = -3,    ///< Not an instance of a class: a global lock.
+  OwnerAny = -2,     ///< Some object, nothing known of whose.
+  OwnerCurrent = -1, ///< Reached from the running context (current).
+};
+
 /// A lock (or wait queue) as named at one site, before call-site
 /// substitution.  Identity is canonicalised once, in the frontend: a member
 /// lock is named by the struct that holds it, however it was reached.
@@ -42,6 +53,7 @@ struct LockRef {
   // Small fields first: one LockRef is in every event and call argument.
   Kind K = None;
   bool StaticGlobal = false; ///< Global with internal linkage.
+  int8_t Owner = OwnerNone;  ///< Type: whose object holds it (see above).
   int ParamIndex = -1;       ///< For Param.
   Symbol Root;
   Symbol Path;   ///< Dotted member path after Root ("" for none).
@@ -53,6 +65,9 @@ struct LockRef {
 struct ArgInfo {
   LockRef Lock;            ///< The lock the argument points at, if any.
   bool HasInt = false;     ///< An integer constant (recursion flags).
+  /// A pointer argument: whose object it designates (OwnerAny, OwnerCurrent
+  /// or the caller's parameter index), for the caller_instances rule.
+  int8_t Origin = OwnerAny;
   int Param = -1;          ///< The argument is exactly this parameter.
   long long Int = 0;
   /// The argument is exactly this local variable: a callee outcome that

@@ -24,6 +24,7 @@ void to_json(json &J, const LockRef &R) {
   if (!R.Path.empty()) J["p"] = R.Path;
   if (R.ParamIndex >= 0) J["i"] = R.ParamIndex;
   if (R.StaticGlobal) J["s"] = true;
+  if (R.Owner != OwnerNone) J["o"] = R.Owner;
   if (!R.File.empty()) J["f"] = R.File;
   if (!R.Text.empty()) J["t"] = R.Text;
 }
@@ -33,6 +34,7 @@ void from_json(const json &J, LockRef &R) {
   R.Path = J.value("p", "");
   R.ParamIndex = J.value("i", -1);
   R.StaticGlobal = J.value("s", false);
+  R.Owner = J.value("o", (int8_t)OwnerNone);
   R.File = J.value("f", "");
   R.Text = J.value("t", "");
 }
@@ -45,6 +47,7 @@ void to_json(json &J, const ArgInfo &A) {
   if (!A.Function.empty()) J["fn"] = A.Function;
   if (!A.Var.empty()) J["v"] = A.Var;
   if (A.TryId >= 0) J["t"] = A.TryId;
+  if (A.Origin != OwnerAny) J["o"] = A.Origin;
 }
 void from_json(const json &J, ArgInfo &A) {
   if (J.contains("l")) A.Lock = J["l"].get<LockRef>();
@@ -56,6 +59,7 @@ void from_json(const json &J, ArgInfo &A) {
   A.Function = J.value("fn", "");
   A.Var = J.value("v", "");
   A.TryId = J.value("t", -1);
+  A.Origin = J.value("o", (int8_t)OwnerAny);
 }
 
 void to_json(json &J, const Event &E) {

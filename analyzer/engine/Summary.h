@@ -52,6 +52,10 @@ struct SummaryAcquire {
   /// The contexts of the chain kept as Witness: the chain through the
   /// fewest contexts is shown, so that a caller sees a path it can take.
   uint64_t WitnessContexts = 0;
+  /// Whose instance (LockRef::Owner): part of the identity of an
+  /// acquisition, so that the caller's and a parameter's event lock stay
+  /// two entries.
+  int8_t Owner = OwnerNone;
   bool operator==(const SummaryAcquire &) const = default;
 };
 
@@ -67,6 +71,7 @@ struct HeldOnReturn {
   /// tell apart (FunctionAnalysis::finish()): order edges from it stand,
   /// releasing, requiring or keeping it are not errors.
   bool Maybe = false;
+  int8_t Owner = OwnerNone; ///< As SummaryAcquire::Owner.
   bool operator==(const HeldOnReturn &O) const {
     return Lock == O.Lock && LockMode == O.LockMode &&
            Recursive == O.Recursive && Maybe == O.Maybe;
@@ -102,8 +107,10 @@ struct DeferredEdge {
   bool RecursiveTarget = false;
   Chain Witness;
   size_t ToStart = 0;
+  int8_t FromOwner = OwnerNone, ToOwner = OwnerNone; ///< LockRef::Owner
   bool operator==(const DeferredEdge &O) const {
-    return From == O.From && To == O.To && RecursiveTarget == O.RecursiveTarget;
+    return From == O.From && To == O.To && RecursiveTarget == O.RecursiveTarget &&
+           FromOwner == O.FromOwner && ToOwner == O.ToOwner;
   }
 };
 

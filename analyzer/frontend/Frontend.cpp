@@ -105,7 +105,11 @@ public:
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     const SourceManager &SM = Ctx.getSourceManager();
-    LockIdentity Ids(SM, LockTypes, Transparent);
+    llvm::StringSet<> RunningContext;
+    for (const std::string &Fn : Rules.RunningContext)
+      RunningContext.insert(Fn);
+    LockIdentity Ids(SM, Ctx.getLangOpts(), LockTypes, Transparent,
+                     RunningContext);
     llvm::DenseSet<const FunctionDecl *> Queued;
     std::deque<const FunctionDecl *> Work;
     std::function<void(const FunctionDecl *)> Enqueue =

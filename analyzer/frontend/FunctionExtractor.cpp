@@ -576,8 +576,10 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
     A.Function = functionKey(Fn, SM);
   if (Arg->getType()->isPointerType() &&
       !Arg->getType()->getPointeeType()->isFunctionType() &&
-      !Arg->getType()->getPointeeType()->isCharType())
+      !Arg->getType()->getPointeeType()->isCharType()) {
     A.Lock = Ids.resolvePointer(Arg, FD);
+    A.Origin = Ids.originOf(Arg, FD);
+  }
   if (A.Lock.K != LockRef::None)
     A.Lock.Text = spelling(Arg);
   return A;

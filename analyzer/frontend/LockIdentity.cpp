@@ -2,8 +2,10 @@
 #include "frontend/LockIdentity.h"
 
 #include "clang/AST/Decl.h"
+#include "clang/AST/Stmt.h"
 #include "clang/AST/Type.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 #include <vector>
 
@@ -58,6 +60,162 @@ bool LockIdentity::isLockType(QualType T) const {
     return LockTypes.contains(Tagged);
   }
   return false;
+}
+
+namespace {
+void collectWrites(const Stmt *S, LockIdentity::Writes &Out) {
+  if (!S)
+    return;
+  auto Target = [](const Expr *E) -> const VarDecl * {
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts()))
+      return dyn_cast<VarDecl>(DRE->getDecl());
+    return nullptr;
+  };
+  if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp()) {
+    if (const VarDecl *V = Target(BO->getLHS()))
+      Out[V].push_back(BO->getOpcode() == BO_Assign ? BO->getRHS() : nullptr);
+  } else if (auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+      if (const VarDecl *V = Target(UO->getSubExpr()))
+        Out[V].push_back(nullptr);
+  }
+  for (const Stmt *C : S->children())
+    collectWrites(C, Out);
+}
+} // namespace
+
+const LockIdentity::Writes &
+LockIdentity::writesIn(const FunctionDecl *FD) const {
+  auto [It, New] = Written.try_emplace(FD);
+  if (New && FD->hasBody())
+    collectWrites(FD->getBody(), It->second);
+  return It->second;
+}
+
+int8_t LockIdentity::accessorOrigin(const FunctionDecl *FD, int Depth) const {
+  const FunctionDecl *Def = FD->getDefinition();
+  if (!Def || !Def->hasBody())
+    return OwnerAny;
+  if (auto It = Accessors.find(Def); It != Accessors.end())
+    return It->second;
+  Accessors[Def] = OwnerAny; // a recursive accessor designates nothing known
+  int8_t Result = OwnerAny;
+  auto *Body = dyn_cast<CompoundStmt>(Def->getBody());
+  if (Body && Body->size() == 1)
+    if (auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
+        Ret && Ret->getRetValue())
+      Result = originOf(Ret->getRetValue(), Def, Depth + 1);
+  Accessors[Def] = Result;
+  return Result;
+}
+
+bool LockIdentity::isRunningContextMacro(const Expr *E) const {
+  SourceLocation Begin = E->getBeginLoc(), End = E->getEndLoc();
+  if (!Begin.isMacroID() || !End.isMacroID())
+    return false;
+  SourceLocation MacroBegin, MacroEnd;
+  if (!Lexer::isAtStartOfMacroExpansion(Begin, SM, LO, &MacroBegin) ||
+      !Lexer::isAtEndOfMacroExpansion(End, SM, LO, &MacroEnd))
+    return false;
+  return RunningContext.contains(Lexer::getImmediateMacroName(Begin, SM, LO)) &&
+         Lexer::getImmediateMacroName(Begin, SM, LO) ==
+             Lexer::getImmediateMacroName(End, SM, LO);
+}
+
+int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
+                              int Depth) const {
+  if (RunningContext.empty())
+    return OwnerAny;
+  while (E && Depth < 48) {
+    ++Depth;
+    // Before parentheses go: "current" expands to "(get_current())".
+    if (isRunningContextMacro(E))
+      return OwnerCurrent;
+    if (auto *PE = dyn_cast<ParenExpr>(E)) {
+      E = PE->getSubExpr();
+      continue;
+    }
+    if (auto *CE = dyn_cast<CastExpr>(E)) {
+      E = CE->getSubExpr();
+      continue;
+    }
+    E = stripCasts(E);
+    if (auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        return OwnerAny;
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (auto *ME = dyn_cast<MemberExpr>(E)) {
+      E = ME->getBase();
+      continue;
+    }
+    if (auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = ASE->getBase();
+      continue;
+    }
+    if (auto *BO = dyn_cast<BinaryOperator>(E)) {
+      // container_of(): (type *)((char *)ptr - offsetof(type, member)).
+      if (!BO->isAdditiveOp())
+        return OwnerAny;
+      E = BO->getLHS()->getType()->isPointerType() ? BO->getLHS() : BO->getRHS();
+      continue;
+    }
+    if (auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      int8_t T = originOf(CO->getTrueExpr(), FD, Depth);
+      return T == originOf(CO->getFalseExpr(), FD, Depth) ? T : OwnerAny;
+    }
+    if (auto *CE = dyn_cast<CallExpr>(E)) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee || !Callee->getIdentifier())
+        return OwnerAny;
+      if (RunningContext.contains(Callee->getName()))
+        return OwnerCurrent;
+      if (Transparent.contains(Callee->getName()) && CE->getNumArgs() > 0) {
+        E = CE->getArg(0);
+        continue;
+      }
+      if (Depth > 24)
+        return OwnerAny;
+      int8_t R = accessorOrigin(Callee, Depth);
+      if (R >= 0 && (unsigned)R < CE->getNumArgs()) {
+        E = CE->getArg(R);
+        continue;
+      }
+      return R == OwnerCurrent ? OwnerCurrent : OwnerAny;
+    }
+    if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD || !VD->hasLocalStorage() || !FD || !FD->hasBody())
+        return OwnerAny;
+      // Every value the variable gets must agree: its initialiser (or the
+      // caller's argument, for a parameter) and each plain assignment.
+      if (!Visiting.insert(VD).second)
+        return OwnerAny;
+      int8_t Origin = OwnerAny;
+      bool First = true;
+      auto Agree = [&](int8_t O) {
+        Origin = First || O == Origin ? O : (int8_t)OwnerAny;
+        First = false;
+      };
+      if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
+        auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
+        bool Ours = Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
+        Agree(Ours ? (int8_t)std::min(PVD->getFunctionScopeIndex(), 63u)
+                   : (int8_t)OwnerAny);
+      } else if (VD->getInit()) {
+        Agree(originOf(VD->getInit(), FD, Depth));
+      }
+      const Writes &W = writesIn(FD);
+      if (auto It = W.find(VD); It != W.end())
+        for (const Expr *Value : It->second)
+          Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
+      Visiting.erase(VD);
+      return First ? (int8_t)OwnerAny : Origin;
+    }
+    return OwnerAny;
+  }
+  return OwnerAny;
 }
 
 std::string LockIdentity::recordName(QualType T) {
@@ -129,6 +287,7 @@ LockRef LockIdentity::resolvePointer(const Expr *E,
   if (Pointee->isRecordType() && !isLockType(Pointee)) {
     R.K = LockRef::Type;
     R.Root = recordName(Pointee);
+    R.Owner = originOf(E, FD);
   } else {
     R.K = LockRef::Unknown;
     R.Root = Pointee.getAsString();
@@ -150,6 +309,7 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
         QualType Pointee = ME->getBase()->getType()->getPointeeType();
         R.K = LockRef::Type;
         R.Root = recordName(Pointee);
+        R.Owner = originOf(ME->getBase(), FD);
         // The root object itself may be a lock (l->lock inside mm_lock_t):
         // the lock is then whatever the base pointer designates.
         if (isLockType(Pointee)) {
@@ -166,6 +326,7 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
       if (Elem->isRecordType() && !isLockType(Elem)) {
         R.K = LockRef::Type;
         R.Root = recordName(Elem);
+        R.Owner = originOf(ASE->getBase(), FD);
         break;
       }
       Reversed.push_back({"[]", Elem});
@@ -196,6 +357,7 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
       } else if (VT->isRecordType() && !isLockType(VT)) {
         R.K = LockRef::Type;
         R.Root = recordName(VT);
+        R.Owner = OwnerAny;
       } else {
         R.K = LockRef::Local;
         R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");

@@ -14,10 +14,14 @@
 #include "engine/Facts.h"
 
 #include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace clang {
 class FunctionDecl;
+class LangOptions;
 class SourceManager;
 } // namespace clang
 
@@ -25,9 +29,12 @@ namespace lockwise {
 
 class LockIdentity {
 public:
-  LockIdentity(const clang::SourceManager &SM, const llvm::StringSet<> &LockTypes,
-               const llvm::StringSet<> &TransparentFunctions)
-      : SM(SM), LockTypes(LockTypes), Transparent(TransparentFunctions) {}
+  LockIdentity(const clang::SourceManager &SM, const clang::LangOptions &LO,
+               const llvm::StringSet<> &LockTypes,
+               const llvm::StringSet<> &TransparentFunctions,
+               const llvm::StringSet<> &RunningContext)
+      : SM(SM), LO(LO), LockTypes(LockTypes), Transparent(TransparentFunctions),
+        RunningContext(RunningContext) {}
 
   /// The lock that E (an argument such as "&p->lock" or "l") points at,
   /// inside function FD.
@@ -40,6 +47,23 @@ public:
     return resolveObject(E, FD, 0);
   }
 
+  /// Whose object the pointer (or object) expression E inside FD
+  /// designates: OwnerCurrent when it is reached from a running_context
+  /// function's result or macro's expansion, parameter N of FD when reached from it, else
+  /// OwnerAny.  "Reached" follows members, container_of(), address-of,
+  /// pointer arithmetic, locals initialised once and never assigned, and
+  /// one-line accessors ("return d->arch.p2m;").
+  int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD) const {
+    return originOf(E, FD, 0);
+  }
+
+  /// How FD's body writes local variables: the values plainly assigned
+  /// ("p = d->arch.nested_p2m[i]"), and a null entry for a write whose
+  /// value is not known (++, +=, &V passed on).
+  using Writes =
+      llvm::DenseMap<const clang::VarDecl *,
+                     llvm::SmallVector<const clang::Expr *, 2>>;
+
   /// Whether T (or a typedef it is spelled through) is a lock type.
   bool isLockType(clang::QualType T) const;
 
@@ -49,9 +73,24 @@ public:
 private:
   LockRef resolveObject(const clang::Expr *E, const clang::FunctionDecl *FD,
                         int Depth) const;
+  int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD,
+                  int Depth) const;
+  /// What a one-line accessor returns, in its own terms (a parameter
+  /// index, OwnerCurrent or OwnerAny).
+  int8_t accessorOrigin(const clang::FunctionDecl *FD, int Depth) const;
+  /// Whether E is the whole expansion of a running_context macro
+  /// (Xen's "current" is "(get_current())", itself a macro).
+  bool isRunningContextMacro(const clang::Expr *E) const;
+  const Writes &writesIn(const clang::FunctionDecl *FD) const;
   const clang::SourceManager &SM;
+  const clang::LangOptions &LO;
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
+  const llvm::StringSet<> &RunningContext;
+  mutable llvm::DenseMap<const clang::FunctionDecl *, Writes> Written;
+  /// Variables whose origin is being computed (a = a->next).
+  mutable llvm::DenseSet<const clang::VarDecl *> Visiting;
+  mutable llvm::DenseMap<const clang::FunctionDecl *, int8_t> Accessors;
 };
 
 /// Strips parentheses, implicit and explicit casts.

@@ -8,24 +8,59 @@
 
 namespace lockwise {
 
-LockGraph::LockGraph(const AnalysisResult &R) : Edges(R.Edges) {
+LockGraph::LockGraph(const AnalysisResult &R)
+    : Edges(R.Edges), Instances(R.Instances) {
+  bool Crossing = false;
   for (auto &[Key, E] : Edges) {
     Locks.insert(Key.first);
     Locks.insert(Key.second);
+    Crossing |= isRunningContextNode(Key.first) ||
+                isRunningContextNode(Key.second);
   }
+  if (!Crossing)
+    return;
+  auto Copy = [&](const std::string &L) {
+    return Instances.count(L) ? runningContextNode(L) : L;
+  };
+  for (auto &[Key, E] : Edges) {
+    if (isRunningContextNode(Key.first) || isRunningContextNode(Key.second))
+      continue;
+    std::pair<std::string, std::string> C{Copy(Key.first), Copy(Key.second)};
+    if (C == Key || Edges.count(C))
+      continue;
+    LockEdge X = E;
+    X.From = C.first;
+    X.To = C.second;
+    Copies.emplace(std::move(C), std::move(X));
+  }
+}
+
+bool LockGraph::isCopyOnly(const std::vector<std::string> &Cycle) const {
+  bool Marked = false;
+  for (const std::string &L : Cycle) {
+    if (isRunningContextNode(L))
+      Marked = true;
+    else if (Instances.count(L))
+      return false;
+  }
+  return Marked;
 }
 
 const LockEdge *LockGraph::edge(const std::string &From,
                                 const std::string &To) const {
-  auto It = Edges.find({From, To});
-  return It == Edges.end() ? nullptr : &It->second;
+  if (auto It = Edges.find({From, To}); It != Edges.end())
+    return &It->second;
+  auto It = Copies.find({From, To});
+  return It == Copies.end() ? nullptr : &It->second;
 }
 
 std::vector<std::string> LockGraph::successors(const std::string &L) const {
   std::vector<std::string> Out;
-  for (auto It = Edges.lower_bound({L, ""});
-       It != Edges.end() && It->first.first == L; ++It)
-    Out.push_back(It->first.second);
+  for (const EdgeMap *M : {&Edges, &Copies})
+    for (auto It = M->lower_bound({L, ""});
+         It != M->end() && It->first.first == L; ++It)
+      Out.push_back(It->first.second);
+  std::sort(Out.begin(), Out.end());
   return Out;
 }
 
@@ -58,21 +93,20 @@ std::vector<std::string> LockGraph::shortestPath(const std::string &A,
 std::vector<std::vector<std::string>> LockGraph::cycles(size_t Max) const {
   std::set<std::vector<std::string>> Seen;
   std::vector<std::vector<std::string>> Out;
-  for (auto &[Key, E] : Edges) {
+  forEachEdge([&](const std::pair<std::string, std::string> &Key,
+                  const LockEdge &) {
+    if (Out.size() >= Max)
+      return;
     // The shortest cycle through this edge: the edge, then back.
-    std::vector<std::string> Back = shortestPath(Key.second, Key.first);
-    if (Back.empty())
-      continue;
-    std::vector<std::string> Cycle(Back.begin(), Back.end()); // to ... from
+    std::vector<std::string> Cycle = shortestPath(Key.second, Key.first);
+    if (Cycle.empty() || isCopyOnly(Cycle))
+      return;
     // Rotate to start at the smallest lock.
     auto Min = std::min_element(Cycle.begin(), Cycle.end());
     std::rotate(Cycle.begin(), Min, Cycle.end());
-    if (!Seen.insert(Cycle).second)
-      continue;
-    Out.push_back(Cycle);
-    if (Out.size() >= Max)
-      break;
-  }
+    if (Seen.insert(Cycle).second)
+      Out.push_back(Cycle);
+  });
   std::sort(Out.begin(), Out.end(), [](const auto &A, const auto &B) {
     if (A.size() != B.size())
       return A.size() < B.size();
@@ -82,11 +116,16 @@ std::vector<std::vector<std::string>> LockGraph::cycles(size_t Max) const {
 }
 
 std::vector<std::vector<std::string>> LockGraph::components() const {
-  std::vector<std::string> Roots(Locks.begin(), Locks.end());
+  std::set<std::string> Nodes = Locks;
+  for (auto &[Key, E] : Copies) {
+    Nodes.insert(Key.first);
+    Nodes.insert(Key.second);
+  }
+  std::vector<std::string> Roots(Nodes.begin(), Nodes.end());
   std::vector<std::vector<std::string>> Out;
   for (std::vector<std::string> &C : stronglyConnectedComponents(
            Roots, [&](const std::string &L) { return successors(L); }))
-    if (C.size() > 1)
+    if (C.size() > 1 && !isCopyOnly(C))
       Out.push_back(std::move(C));
   std::sort(Out.begin(), Out.end());
   return Out;
@@ -98,24 +137,30 @@ std::vector<LockGraph::CycleReport> LockGraph::reportedCycles() const {
     std::set<std::string> In(Comp.begin(), Comp.end());
     size_t CompEdges = 0;
     std::vector<std::vector<std::string>> Pairs;
-    for (auto &[Key, E] : Edges) {
+    forEachEdge([&](const std::pair<std::string, std::string> &Key,
+                    const LockEdge &) {
       if (!In.count(Key.first) || !In.count(Key.second))
-        continue;
+        return;
       ++CompEdges;
-      if (Key.first < Key.second && Edges.count({Key.second, Key.first}))
+      if (Key.first < Key.second && edge(Key.second, Key.first) &&
+          !isCopyOnly({Key.first, Key.second}))
         Pairs.push_back({Key.first, Key.second});
-    }
+    });
     if (Pairs.empty()) {
       // The shortest cycle of the component: the shortest way back over
       // each of its edges, the first shortest in edge order.
       std::vector<std::string> Best;
-      for (auto &[Key, E] : Edges) {
+      forEachEdge([&](const std::pair<std::string, std::string> &Key,
+                      const LockEdge &) {
         if (!In.count(Key.first) || !In.count(Key.second))
-          continue;
+          return;
         std::vector<std::string> Back = shortestPath(Key.second, Key.first);
-        if (!Back.empty() && (Best.empty() || Back.size() < Best.size()))
+        if (!Back.empty() && !isCopyOnly(Back) &&
+            (Best.empty() || Back.size() < Best.size()))
           Best = Back;
-      }
+      });
+      if (Best.empty())
+        continue;
       auto Min = std::min_element(Best.begin(), Best.end());
       std::rotate(Best.begin(), Min, Best.end());
       Pairs.push_back(std::move(Best));

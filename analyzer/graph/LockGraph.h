@@ -15,13 +15,22 @@ namespace lockwise {
 
 class LockGraph {
 public:
+  /// The recorded edges, and for cycle search the running-context copy of
+  /// the graph (rules/README.md, running_context): when some edge joins an
+  /// object's lock to the running context's instance of a class
+  /// ("X[current]"), every plain edge between instance classes is also an
+  /// edge between their running-context copies (the plain order holds
+  /// within any object, the caller's included), and a global lock is one
+  /// node for both.
   explicit LockGraph(const AnalysisResult &R);
 
   const std::set<std::string> &locks() const { return Locks; }
   const std::map<std::pair<std::string, std::string>, LockEdge> &edges() const {
     return Edges;
   }
+  /// A recorded edge, or a running-context copy of one.
   const LockEdge *edge(const std::string &From, const std::string &To) const;
+  /// Over recorded edges and running-context copies.
   std::vector<std::string> successors(const std::string &L) const;
 
   /// Elementary cycles, each once, each the shortest through one of its
@@ -59,8 +68,21 @@ public:
 
 private:
   LockGraph() = default;
+  using EdgeMap = std::map<std::pair<std::string, std::string>, LockEdge>;
+  /// Calls Fn(key, edge) for every recorded edge and every copy.
+  template <typename Fn> void forEachEdge(Fn F) const {
+    for (auto &[Key, E] : Edges)
+      F(Key, E);
+    for (auto &[Key, E] : Copies)
+      F(Key, E);
+  }
+  /// A cycle wholly within the running-context copy: the twin of a cycle
+  /// among the plain classes, reported there.
+  bool isCopyOnly(const std::vector<std::string> &Cycle) const;
   std::set<std::string> Locks;
-  std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+  EdgeMap Edges;
+  EdgeMap Copies; ///< Running-context copies of plain edges.
+  std::set<std::string> Instances;
 };
 
 } // namespace lockwise

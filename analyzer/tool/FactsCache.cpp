@@ -54,6 +54,9 @@ FactsCache::FactsCache(std::string Dir, const rules::RuleSet &Rules)
     S += "guarded:" + G.Field + "\n";
   for (const rules::SleepingRule &R : Rules.Sleeping)
     S += "sleeping:" + R.Function + "@" + R.IfDefined + "\n";
+  // Which pointers are the running context's (LockRef::Owner).
+  for (const std::string &F : Rules.RunningContext)
+    S += "running:" + F + "\n";
   RulesKey = hex(llvm::xxh3_64bits(S));
 }
 

@@ -139,6 +139,9 @@ private:
 
   std::string_view Orig;
   std::string Clean;
+  /// The header biases a control domain's lock levels (_lock_level() adds
+  /// MM_LOCK_ORDER_MAX when is_control_domain(d)).
+  bool ControlDomainBias = false;
   const std::string &Path;
   const MmLocksImportOptions &Opts;
   std::vector<Diagnostic> &Diags;
@@ -595,6 +598,8 @@ std::string jsonString(const std::string &S) {
 
 bool Importer::run(std::string &Out) {
   blankCommentsAndLiterals();
+  ControlDomainBias = Clean.find("is_control_domain") != std::string::npos &&
+                      Clean.find("MM_LOCK_ORDER_MAX") != std::string::npos;
   size_t I = 0, N = Clean.size();
   while (I < N) {
     // One logical line: physical lines joined by trailing backslashes.
@@ -938,7 +943,12 @@ void Importer::emit(std::string &Out) {
       OS << (J ? ", " : "") << jsonString(Rep->D->Name);
       Why += (J ? " < " : "") + Rep->D->Name + " " + std::to_string(Rep->Level);
     }
-    OS << "],\n     \"why\": " << jsonString(Why) << "}";
+    OS << "],\n     \"why\": " << jsonString(Why);
+    // _lock_level() adds MM_LOCK_ORDER_MAX for a control domain's locks:
+    // the caller's locks rank after the subject domain's.
+    if (ControlDomainBias)
+      OS << ",\n     \"running_context_last\": true";
+    OS << "}";
     FirstH = false;
   }
   OS << (FirstH ? "]\n" : "\n  ]\n");

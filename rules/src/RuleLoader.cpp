@@ -157,7 +157,7 @@ bool Reader::read(const json &Doc) {
              "hierarchies", "guarded", "requires", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
              "recursive_locks", "crash_paths", "exclusive_contexts",
-             "unshared"},
+             "unshared", "running_context"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -174,6 +174,9 @@ bool Reader::read(const json &Doc) {
     stringList(*It, "/crash_paths", "crash_paths", Into.CrashPaths);
   if (auto It = Doc.find("unshared"); It != Doc.end())
     stringList(*It, "/unshared", "unshared", Into.Unshared);
+  if (auto It = Doc.find("running_context"); It != Doc.end())
+    stringList(*It, "/running_context", "running_context",
+               Into.RunningContext);
   Section("hierarchies", &Reader::readHierarchies);
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);
@@ -315,10 +318,18 @@ void Reader::readHierarchies(const json &V, const std::string &Ptr) {
     const json &E = V[I];
     if (!expectObject(E, P, "a hierarchy"))
       continue;
-    checkKeys(E, P, {"name", "order", "why"}, "a hierarchy");
+    checkKeys(E, P, {"name", "order", "why", "running_context_last"},
+              "a hierarchy");
     Hierarchy H;
     H.Pos = pos(P);
     requireString(E, P, "name", H.Name);
+    if (auto Last = E.find("running_context_last"); Last != E.end()) {
+      if (Last->is_boolean())
+        H.RunningContextLast = Last->get<bool>();
+      else
+        error(P + "/running_context_last",
+              "'running_context_last' must be true or false");
+    }
     auto It = E.find("order");
     if (It == E.end()) {
       error(P, "missing required key 'order'");

@@ -102,6 +102,9 @@ TEST(MmLocksImport, SyntheticHeader) {
 
   EXPECT_EQ(Rules.canonical("outer"), "domain.arch.outer_lock");
   EXPECT_EQ(Rules.canonical("middle"), "domain.arch.middle_lock");
+  // No control-domain bias in this header.
+  ASSERT_FALSE(Rules.Hierarchies.empty());
+  EXPECT_FALSE(Rules.Hierarchies[0].RunningContextLast);
   // Declared parameter type wins: tbl_lock(struct table *t).
   EXPECT_EQ(Rules.canonical("host"), "table.lock");
   EXPECT_EQ(Rules.canonical("alt"), "table.lock");
@@ -143,6 +146,27 @@ TEST(MmLocksImport, SyntheticHeader) {
   std::string Tail = std::string(MmLocksGeneratedEndMarker) + "\n}\n";
   ASSERT_GE(Out.size(), Tail.size());
   EXPECT_EQ(Out.substr(Out.size() - Tail.size()), Tail);
+}
+
+TEST(MmLocksImport, ControlDomainBiasRanksTheCallerLast) {
+  // Xen 4.17's _lock_level(): a control domain's locks rank after a
+  // subject domain's, so the hierarchies say running_context_last.
+  std::string Header = std::string(Synthetic) + R"(
+static inline int _lock_level(const struct domain *d, int l)
+{
+    return l + (d && is_control_domain(d) ? MM_LOCK_ORDER_MAX : 0);
+}
+)";
+  std::vector<Diagnostic> Diags;
+  bool Ok;
+  std::string Out = importText(Header.c_str(), Diags, Ok);
+  ASSERT_TRUE(Ok) << dump(Diags);
+  RuleSet Rules;
+  std::vector<Diagnostic> Load;
+  ASSERT_TRUE(loadRuleText(Out, "generated.jsonc", Rules, Load)) << Out;
+  ASSERT_FALSE(Rules.Hierarchies.empty());
+  for (const Hierarchy &H : Rules.Hierarchies)
+    EXPECT_TRUE(H.RunningContextLast) << H.Name;
 }
 
 TEST(MmLocksImport, HandAdditionsAfterTheMarkerLoad) {
@@ -312,6 +336,7 @@ TEST(MmLocksImport, RealXen417Header) {
                                       "paging"}));
   EXPECT_NE(Out.find("p is declared `struct p2m_domain *p`"),
             std::string::npos);
+  EXPECT_TRUE(Rules.Hierarchies[0].RunningContextLast);
 
   // rules/xen-mm.jsonc keeps the generated part verbatim.
   std::string Pack =

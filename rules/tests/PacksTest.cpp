@@ -288,7 +288,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
                 "hierarchies", "guarded", "requires", "forbidden_while_held",
                 "held_continuously", "sleeping", "sleeping_if_defined",
                 "recursive_locks", "crash_paths", "exclusive_contexts",
-                "unshared"}));
+                "unshared", "running_context"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),
@@ -296,7 +296,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
                              "irq", "success", "sleeps", "recursive_arg",
                              "class", "handle"}));
   EXPECT_EQ(Keys(D["hierarchy"]["properties"]),
-            (std::set<std::string>{"name", "order", "why"}));
+            (std::set<std::string>{"name", "order", "why",
+                                   "running_context_last"}));
   EXPECT_EQ(Keys(D["guarded"]["properties"]),
             (std::set<std::string>{"field", "by", "why"}));
   EXPECT_EQ(Keys(D["requires"]["properties"]),

@@ -119,6 +119,31 @@ TEST(RuleLoader, ExclusiveContextsAndTheirErrors) {
   EXPECT_TRUE(Bad.Exclusive.empty());
 }
 
+TEST(RuleLoader, RunningContextAndItsHierarchyFlag) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({
+    "running_context": ["current", "get_current"],
+    "hierarchies": [{"name": "mm", "order": ["a", "b"], "running_context_last": true},
+                    {"name": "plain", "order": ["c", "d"]}]
+  })";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  EXPECT_EQ(Rules.RunningContext,
+            (std::vector<std::string>{"current", "get_current"}));
+  ASSERT_EQ(Rules.Hierarchies.size(), 2u);
+  EXPECT_TRUE(Rules.Hierarchies[0].RunningContextLast);
+  EXPECT_FALSE(Rules.Hierarchies[1].RunningContextLast);
+
+  RuleSet Bad;
+  expectErrors("{\n  \"hierarchies\": [{\"name\": \"mm\", \"order\": [\"a\", \"b\"],\n"
+               "    \"running_context_last\": \"yes\"}],\n"
+               "  \"running_context\": \"current\"\n}",
+               {{4, "'running_context' must be an array"},
+                {3, "'running_context_last' must be true or false"}},
+               Bad);
+}
+
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;

@@ -75,6 +75,10 @@ struct Primitive {
 struct Hierarchy {
   std::string Name;
   std::vector<std::string> Order; ///< Outer first.
+  /// The running context's instances (RuleSet::RunningContext) rank after
+  /// every other instance of every lock here, as Xen's mm-locks.h ranks a
+  /// control domain's locks after a subject domain's (_lock_level()).
+  bool RunningContextLast = false;
   SourcePos Pos;
 };
 
@@ -150,6 +154,13 @@ struct RuleSet {
   /// guarded fields are not checked inside them or their callees, as
   /// Clang's thread-safety analysis skips constructors and destructors.
   std::vector<std::string> Unshared;
+  /// Functions returning the running context (Xen's and Linux's `current`
+  /// is get_current()): a lock reached from their result is the caller's
+  /// instance of its class, and lock order between the caller's instance
+  /// and another object's is kept apart from the order between two locks
+  /// of one object (a hypercall holding the target domain's paging lock
+  /// copies into the calling domain's memory under its p2m lock).
+  std::vector<std::string> RunningContext;
   std::vector<ExclusiveContexts> Exclusive;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
