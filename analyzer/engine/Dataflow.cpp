@@ -835,35 +835,35 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   };
   SummaryAcquire *Same = nullptr;
   size_t Copies = 0;
-  for (SummaryAcquire &A : Out.Acquires)
-    if (A.Lock == Lock && A.LockMode == M && A.Try == Try && A.Owner == Owner) {
-      ++Copies;
-      if (Includes(When, A.When) || Includes(A.When, When) || !Same)
-        Same = &A;
-      if (Includes(When, A.When) || Includes(A.When, When))
-        break;
+  for (SummaryAcquire &A : Out.Acquires) {
+    if (A.Lock != Lock || A.LockMode != M || A.Try != Try || A.Owner != Owner)
+      continue;
+    ++Copies;
+    if (Includes(When, A.When) || Includes(A.When, When)) {
+      Same = &A;
+      break;
     }
-  bool Merge = Same && (Includes(When, Same->When) || Includes(Same->When, When) ||
-                        Copies >= MaxConditionalCopies);
-  if (Merge) {
+    if (!Same)
+      Same = &A;
+  }
+  bool Covered = Same && (Includes(When, Same->When) || Includes(Same->When, When));
+  if (Same && (Covered || Copies >= MaxConditionalCopies)) {
     SummaryAcquire &A = *Same;
-    {
-      intersectSorted(A.Dropped, Dropped);
-      A.Contexts &= Contexts; // excluded only if every chain is
-      int Fewer = std::popcount(A.WitnessContexts) - std::popcount(Contexts);
-      if (Fewer > 0 || (Fewer == 0 && Path.size() < A.Witness.size())) {
-        A.Witness = Path;
-        A.Text = Text;
-        A.WitnessContexts = Contexts;
-      }
-      A.Recursive |= Recursive;
-      A.Guarded &= Guarded;
-      // Taken under either condition: keep only what both agree on.
-      std::erase_if(A.When, [&](const ParamCondition &C) {
-        return std::find(When.begin(), When.end(), C) == When.end();
-      });
-      return;
+    intersectSorted(A.Dropped, Dropped);
+    A.Contexts &= Contexts; // excluded only if every chain is
+    int Fewer = std::popcount(A.WitnessContexts) - std::popcount(Contexts);
+    if (Fewer > 0 || (Fewer == 0 && Path.size() < A.Witness.size())) {
+      A.Witness = Path;
+      A.Text = Text;
+      A.WitnessContexts = Contexts;
     }
+    A.Recursive |= Recursive;
+    A.Guarded &= Guarded;
+    // Taken under either condition: keep only what both agree on.
+    std::erase_if(A.When, [&](const ParamCondition &C) {
+      return std::find(When.begin(), When.end(), C) == When.end();
+    });
+    return;
   }
   Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
                           Guarded, Text, Path, std::move(Dropped), Contexts,
