@@ -412,6 +412,8 @@ Chain extend(const Chain &Prefix, const Chain &Suffix) {
 }
 
 bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
+/// N of a parameter's lock "$N".
+unsigned paramLockIndex(const std::string &L) { return std::stoul(L.substr(1)); }
 
 /// LOCKWISE_DEBUG_SUMMARY=f,g prints those functions' summaries (a
 /// developer aid); read once, not per path.
@@ -562,7 +564,7 @@ private:
                                             const std::string &CalleeLock,
                                             const std::string &CalleeText) const {
     if (isParamLock(CalleeLock)) {
-      unsigned Index = std::stoul(CalleeLock.substr(1));
+      unsigned Index = paramLockIndex(CalleeLock);
       if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
         return E.Args[Index].Lock.Text.str();
       return std::nullopt;
@@ -669,7 +671,7 @@ std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
                                          const std::vector<ArgInfo> &Args) const {
   if (!isParamLock(CalleeLock))
     return CalleeLock;
-  unsigned Index = std::stoul(CalleeLock.substr(1));
+  unsigned Index = paramLockIndex(CalleeLock);
   if (Index >= Args.size())
     return "";
   const LockRef &R = Args[Index].Lock;
@@ -683,7 +685,7 @@ int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
                                  const std::vector<ArgInfo> &Args) {
   if (isParamLock(CalleeLock)) {
     // The callee locks what we pass: a global lock is nobody's instance.
-    unsigned Index = std::stoul(CalleeLock.substr(1));
+    unsigned Index = paramLockIndex(CalleeLock);
     if (Index >= Args.size())
       return OwnerAny;
     const ArgInfo &A = Args[Index];
@@ -2273,6 +2275,12 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
             Dbg && ("," + std::string(Dbg) + ",").find("," + F->Name + ",") !=
                        std::string::npos) {
           // Developer aid: what a function's summary says, on stderr.
+          auto PrintWhen = [](const ParamConditions &When) {
+            for (const ParamCondition &C : When)
+              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
+                           C.NonZero ? "!=0" : "==0");
+            std::fprintf(stderr, "\n");
+          };
           for (const Outcome &O : A.Out.Outcomes) {
             std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
             for (const HeldOnReturn &H : O.Acquired)
@@ -2282,18 +2290,12 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
             for (const std::string &L : O.Released)
               std::fprintf(stderr, " %s", L.c_str());
             std::fprintf(stderr, "; returns %d; when", O.Returns);
-            for (const ParamCondition &C : O.When)
-              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
-                           C.NonZero ? "!=0" : "==0");
-            std::fprintf(stderr, "\n");
+            PrintWhen(O.When);
           }
           for (const SummaryAcquire &Acq : A.Out.Acquires) {
             std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
                          Acq.Lock.c_str(), Acq.Owner);
-            for (const ParamCondition &C : Acq.When)
-              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
-                           C.NonZero ? "!=0" : "==0");
-            std::fprintf(stderr, "\n");
+            PrintWhen(Acq.When);
           }
           for (const DeferredEdge &D : A.Out.Deferred)
             std::fprintf(stderr, "%s deferred %s(%d) -> %s(%d)\n", Key.c_str(),

@@ -13,6 +13,15 @@ using namespace clang;
 
 namespace lockwise {
 
+const Expr *statementExprValue(const StmtExpr *SE) {
+  // GNU statement expressions ({ ...; x; }) evaluate to their last
+  // expression: kernel macros (container_of) wrap pointers in them.
+  const CompoundStmt *CS = SE->getSubStmt();
+  if (!CS || CS->body_empty())
+    return nullptr;
+  return dyn_cast<Expr>(CS->body_back());
+}
+
 const Expr *stripCasts(const Expr *E) {
   while (E) {
     E = E->IgnoreParens();
@@ -20,16 +29,11 @@ const Expr *stripCasts(const Expr *E) {
       E = C->getSubExpr();
       continue;
     }
-    // GNU statement expressions ({ ...; x; }) evaluate to their last
-    // expression: kernel macros wrap lock arguments in them.
     if (auto *SE = dyn_cast<StmtExpr>(E)) {
-      auto *CS = SE->getSubStmt();
-      if (!CS || CS->body_empty())
+      const Expr *Value = statementExprValue(SE);
+      if (!Value)
         return E;
-      auto *Last = dyn_cast<Expr>(CS->body_back());
-      if (!Last)
-        return E;
-      E = Last;
+      E = Value;
       continue;
     }
     return E;
@@ -139,7 +143,11 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       E = CE->getSubExpr();
       continue;
     }
-    E = stripCasts(E);
+    // Each level in turn, so that a macro is seen where it expands.
+    if (auto *SE = dyn_cast<StmtExpr>(E)) {
+      E = statementExprValue(SE);
+      continue;
+    }
     if (auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
         return OwnerAny;

@@ -93,6 +93,9 @@ private:
   mutable llvm::DenseMap<const clang::FunctionDecl *, int8_t> Accessors;
 };
 
+/// The value of a GNU statement expression (its last expression), or null.
+const clang::Expr *statementExprValue(const clang::StmtExpr *SE);
+
 /// Strips parentheses, implicit and explicit casts.
 const clang::Expr *stripCasts(const clang::Expr *E);
 
