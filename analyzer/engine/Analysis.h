@@ -160,6 +160,10 @@ struct AnalysisResult {
   /// Classes acquired as some object's lock (not a global): each has a
   /// running-context copy in the order graph's cycle search.
   std::set<std::string> Instances;
+  /// Order levels, not locks: the classes of rules' check-order primitives
+  /// (Xen's MM_LOCK_ORDER_page_alloc).  Ordered against the hierarchies,
+  /// but no cycle passes through one: a level blocks nobody.
+  std::set<std::string> Levels;
   std::vector<DoubleLockObs> DoubleLocks;
   std::vector<DoubleUnlockObs> DoubleUnlocks;
   std::vector<LeakObs> Leaks;

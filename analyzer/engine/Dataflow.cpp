@@ -2243,6 +2243,9 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
   RuleIndex Index = indexRules(P, Rules);
   std::map<std::string, ContextMask> Contexts = impliedContexts(P, Index);
   AnalysisResult R;
+  for (const rules::Primitive &Prim : Rules.Primitives)
+    if (Prim.Op == rules::PrimitiveOp::CheckOrder && !Prim.Class.empty())
+      R.Levels.insert(Rules.canonical(Prim.Class));
   std::unordered_map<std::string, Summary> Sums;
   std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
   const std::vector<std::vector<std::string>> &Sccs = P.sccsBottomUp();

@@ -173,6 +173,9 @@ private:
   void visitElement(const Stmt *S, Block &B);
   void visitCall(const CallExpr *CE, Block &B);
   void visitPrimitive(const CallExpr *CE, const rules::Primitive &P, Block &B);
+  /// The primitive a macro named in the rules stands for, when CE is the
+  /// whole of that macro's expansion.
+  const rules::Primitive *macroPrimitive(const CallExpr *CE) const;
   void bindTry(const Expr *Value, const std::string &Var, Block &B);
   /// 0 for a zero/NULL constant, 1 for a non-zero constant or an address,
   /// -1 when not known at compile time.
@@ -794,16 +797,46 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
   case PrimitiveOp::AssertHeld:
     Ev.Kind = EventKind::AssertHeld;
     break;
+  case PrimitiveOp::CheckOrder: {
+    // The order as if taken and dropped at once: an acquisition that may
+    // re-take a held lock (a level checked again), then its release.
+    Ev.Kind = EventKind::Acquire;
+    Ev.Recursive = true;
+    Event Release = Ev;
+    Release.Kind = EventKind::Release;
+    B.Events.push_back(std::move(Ev));
+    B.Events.push_back(std::move(Release));
+    return;
+  }
   default:
     return;
   }
   B.Events.push_back(std::move(Ev));
 }
 
+const rules::Primitive *Extraction::macroPrimitive(const CallExpr *CE) const {
+  // Only a call that is the whole expansion of the macro is the macro's
+  // work: page_alloc_mm_unlock(l) is mm_enforce_order_unlock((l), NULL).
+  SourceLocation Begin = CE->getBeginLoc(), End = CE->getEndLoc();
+  if (!Begin.isMacroID() || !End.isMacroID())
+    return nullptr;
+  const LangOptions &LO = Ctx.getLangOpts();
+  if (!Lexer::isAtStartOfMacroExpansion(Begin, SM, LO) ||
+      !Lexer::isAtEndOfMacroExpansion(End, SM, LO))
+    return nullptr;
+  llvm::StringRef Name = Lexer::getImmediateMacroName(Begin, SM, LO);
+  if (Name != Lexer::getImmediateMacroName(End, SM, LO))
+    return nullptr;
+  return Rules.findPrimitive(Name);
+}
+
 void Extraction::visitCall(const CallExpr *CE, Block &B) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   if (Callee) {
-    if (const rules::Primitive *P = Rules.findPrimitive(Callee->getName())) {
+    const rules::Primitive *P = Rules.findPrimitive(Callee->getName());
+    if (!P)
+      P = macroPrimitive(CE);
+    if (P) {
       visitPrimitive(CE, *P, B);
       return;
     }

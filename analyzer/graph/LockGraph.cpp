@@ -9,7 +9,7 @@
 namespace lockwise {
 
 LockGraph::LockGraph(const AnalysisResult &R)
-    : Edges(R.Edges), Instances(R.Instances) {
+    : Edges(R.Edges), Instances(R.Instances), Levels(R.Levels) {
   bool Crossing = false;
   for (auto &[Key, E] : Edges) {
     Locks.insert(Key.first);
@@ -56,10 +56,14 @@ const LockEdge *LockGraph::edge(const std::string &From,
 
 std::vector<std::string> LockGraph::successors(const std::string &L) const {
   std::vector<std::string> Out;
+  // An order level blocks nobody: no cycle passes through one.
+  if (Levels.count(L))
+    return Out;
   for (const EdgeMap *M : {&Edges, &Copies})
     for (auto It = M->lower_bound({L, ""});
          It != M->end() && It->first.first == L; ++It)
-      Out.push_back(It->first.second);
+      if (!Levels.count(It->first.second))
+        Out.push_back(It->first.second);
   std::sort(Out.begin(), Out.end());
   return Out;
 }

@@ -30,7 +30,8 @@ public:
   }
   /// A recorded edge, or a running-context copy of one.
   const LockEdge *edge(const std::string &From, const std::string &To) const;
-  /// Over recorded edges and running-context copies.
+  /// Over recorded edges and running-context copies; none to or from an
+  /// order level (AnalysisResult::Levels).
   std::vector<std::string> successors(const std::string &L) const;
 
   /// Elementary cycles, each once, each the shortest through one of its
@@ -83,6 +84,7 @@ private:
   EdgeMap Edges;
   EdgeMap Copies; ///< Running-context copies of plain edges.
   std::set<std::string> Instances;
+  std::set<std::string> Levels;
 };
 
 } // namespace lockwise

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -23,21 +24,19 @@ const char *const MmLocksGeneratedEndMarker =
 MmLocksImportOptions defaultMmLocksImportOptions() {
   MmLocksImportOptions O;
   O.ParamTypes = {{"p", "p2m_domain"}, {"d", "domain"}};
-  O.ConstraintClasses = {{"page_alloc", "domain.page_alloc_lock"}};
   return O;
 }
 
 namespace {
 
-/// Where the built-in constraint classes come from, for the comments.
-const std::map<std::string, std::string> &builtinConstraintSources() {
-  static const std::map<std::string, std::string> M = {
-      {"page_alloc",
-       "lock_page_alloc() in xen/arch/x86/mm/p2m-pod.c takes "
-       "&p2m->domain->page_alloc_lock between page_alloc_mm_pre_lock() and "
-       "page_alloc_mm_post_lock()"}};
-  return M;
-}
+/// What checks, holds and releases an order constraint's level: the
+/// functions declare_mm_order_constraint(name) defines, and the unlock
+/// macro next to the ones that call them.
+struct LevelPrimitives {
+  std::string Check; ///< mm_enforce_order_lock_pre_<name>
+  std::string Take;  ///< mm_enforce_order_lock_post_<name>
+  std::string Drop;  ///< <prefix>_mm_unlock, when the header has one
+};
 
 struct Token {
   enum Kind { Ident, Number, Punct } K;
@@ -136,6 +135,9 @@ private:
   Param parseParam(const std::vector<Token> &T, size_t B, size_t E) const;
   std::string conditionOf(unsigned Cond) const { return Conds[Cond]; }
   void emit(std::string &Out);
+  std::optional<LevelPrimitives> levelPrimitives(const std::string &Name) const;
+  struct MacroDef;
+  const MacroDef *macro(const std::string &Name) const;
 
   std::string_view Orig;
   std::string Clean;
@@ -679,6 +681,55 @@ bool Importer::run(std::string &Out) {
   return true;
 }
 
+const Importer::MacroDef *Importer::macro(const std::string &Name) const {
+  for (const MacroDef &M : Macros)
+    if (M.Name == Name)
+      return &M;
+  return nullptr;
+}
+
+std::optional<LevelPrimitives>
+Importer::levelPrimitives(const std::string &Name) const {
+  // declare_mm_order_constraint(name) defines functions named
+  // <prefix>##name: the "pre" one checks the level, the "post" one sets it.
+  const MacroDef *Declare = macro("declare_mm_order_constraint");
+  if (!Declare || Declare->Params.size() != 1)
+    return std::nullopt;
+  LevelPrimitives LP;
+  const std::vector<Token> &B = Declare->Body;
+  for (size_t I = 0; I + 3 < B.size(); ++I) {
+    bool Defined = B[I].K == Token::Ident && B[I + 1] == "##" &&
+                   B[I + 2].Text == Declare->Params[0] && B[I + 3] == "(";
+    if (!Defined)
+      continue;
+    const std::string &Prefix = B[I].Text;
+    if (Prefix.find("pre") != std::string::npos &&
+        Prefix.find("post") == std::string::npos)
+      LP.Check = Prefix + Name;
+    else if (Prefix.find("post") != std::string::npos)
+      LP.Take = Prefix + Name;
+  }
+  if (LP.Check.empty() || LP.Take.empty())
+    return std::nullopt;
+  // "#define page_alloc_mm_pre_lock(d) mm_enforce_order_lock_pre_page_alloc(d)"
+  // names the family; its "..._mm_unlock" restores the level.
+  static const std::string PreLock = "pre_lock";
+  for (const MacroDef &M : Macros) {
+    bool CallsCheck = std::any_of(M.Body.begin(), M.Body.end(),
+                                  [&](const Token &T) { return T.Text == LP.Check; });
+    if (!CallsCheck || M.Name.size() <= PreLock.size() ||
+        M.Name.compare(M.Name.size() - PreLock.size(), PreLock.size(), PreLock))
+      continue;
+    std::string Unlock = M.Name.substr(0, M.Name.size() - PreLock.size()) + "unlock";
+    if (macro(Unlock))
+      LP.Drop = Unlock;
+  }
+  // A level nothing restores would be held for ever once set.
+  if (LP.Drop.empty())
+    return std::nullopt;
+  return LP;
+}
+
 void Importer::emit(std::string &Out) {
   struct Entry {
     const Decl *D;
@@ -686,6 +737,7 @@ void Importer::emit(std::string &Out) {
     std::string Class;
     std::vector<std::string> How; ///< Comment lines.
     std::string Recursion;
+    std::optional<LevelPrimitives> Primitives; ///< An order constraint's.
   };
   std::vector<Entry> Entries;
   std::vector<std::string> Unplaced;
@@ -695,23 +747,28 @@ void Importer::emit(std::string &Out) {
                                : "order constraint";
   };
   for (const Decl &D : Decls) {
-    Entry E{&D, Levels.at(D.Name).N, "", {}, ""};
+    Entry E{&D, Levels.at(D.Name).N, "", {}, "", std::nullopt};
     if (auto O = Opts.ClassOverrides.find(D.Name);
         O != Opts.ClassOverrides.end()) {
       E.Class = O->second;
       E.How.push_back("class given to the importer (ClassOverrides)");
     } else if (D.K == Kind::Constraint) {
-      auto C = Opts.ConstraintClasses.find(D.Name);
-      if (C != Opts.ConstraintClasses.end()) {
+      if (auto C = Opts.ConstraintClasses.find(D.Name);
+          C != Opts.ConstraintClasses.end()) {
         E.Class = C->second;
-        auto Src = builtinConstraintSources().find(D.Name);
-        auto Def = defaultMmLocksImportOptions().ConstraintClasses;
-        bool Builtin = Def.count(D.Name) && Def[D.Name] == C->second &&
-                       Src != builtinConstraintSources().end();
+        E.How.push_back("order constraint: the external lock it orders, "
+                        "given to the importer (ConstraintClasses)");
+      } else if (std::optional<LevelPrimitives> LP = levelPrimitives(D.Name)) {
+        // Xen checks the level, not the external lock: the level is the
+        // lock, held where _set_lock_level() holds it.
+        E.Class = "MM_LOCK_ORDER_" + D.Name;
         E.How.push_back(
-            "order constraint: mm-locks.h does not name the lock it orders; " +
-            std::string(Builtin ? "built-in table (" + Src->second + ")"
-                                : "constraint class given to the importer"));
+            "order constraint: the level itself is the lock; " + LP->Check +
+            "() checks it (_check_lock_level()), " + LP->Take +
+            "() holds it (_set_lock_level()) until " + LP->Drop +
+            "() restores the level; the external lock taken in between is ordered only there, "
+            "as in Xen");
+        E.Primitives = std::move(*LP);
       }
     } else if (auto S = Sites.find(D.Name); S != Sites.end()) {
       const Site *Chosen = &S->second.front();
@@ -746,8 +803,9 @@ void Importer::emit(std::string &Out) {
       Unplaced.push_back(D.Name + " (" + std::to_string(E.Level) + ", " +
                          KindName(D.K) + ", " + where(D.Off) + "): " +
                          (D.K == Kind::Constraint
-                              ? "orders an external lock that mm-locks.h "
-                                "does not name; no class known"
+                              ? "orders an external lock, and the header "
+                                "defines no functions that check, hold and "
+                                "restore its level"
                               : "no lock macro or function names its lock"));
     Entries.push_back(std::move(E));
   }
@@ -829,9 +887,22 @@ void Importer::emit(std::string &Out) {
   std::vector<Hier> Hiers;
   Hiers.push_back({"mm-locks", Chain(nullptr)});
   for (const ClassInfo &K : Classes) {
-    auto &Main = Hiers.front().Order;
-    if (std::find(Main.begin(), Main.end(), &K) == Main.end())
-      Hiers.push_back({"mm-locks/" + K.Members.front()->D->Name, Chain(&K)});
+    bool Placed = std::any_of(Hiers.begin(), Hiers.end(), [&](const Hier &H) {
+      return std::find(H.Order.begin(), H.Order.end(), &K) != H.Order.end();
+    });
+    if (Placed)
+      continue;
+    // Named after every class it adds to the main chain: per_page_sharing
+    // (24) and altp2mlist (32) both lie inside p2m's levels and share one.
+    Hier H{"mm-locks/", Chain(&K)};
+    const auto &Main = Hiers.front().Order;
+    bool First = true;
+    for (const ClassInfo *X : H.Order)
+      if (std::find(Main.begin(), Main.end(), X) == Main.end()) {
+        H.Name += (First ? "" : "+") + X->Members.front()->D->Name;
+        First = false;
+      }
+    Hiers.push_back(std::move(H));
   }
 
   std::ostringstream OS;
@@ -897,14 +968,18 @@ void Importer::emit(std::string &Out) {
        << "//   tell the objects apart, so the hierarchies keep only "
        << K.Members.front()->D->Name << ", the outermost;\n"
        << "//   every name keeps its alias.\n";
-    for (const ClassInfo &X : Classes)
-      if (&X != &K && X.Min > K.Min && X.Min < K.Max)
-        OS << "//   " << X.Members.front()->D->Name << " (" << X.Min
-           << ") lies between those levels, so it is not ordered against "
-           << K.Class << ":\n"
-           << "//   it gets its own hierarchy, mm-locks/"
-           << X.Members.front()->D->Name
-           << ", with the locks it is ordered against.\n";
+    for (const ClassInfo &X : Classes) {
+      if (&X == &K || X.Min <= K.Min || X.Min >= K.Max)
+        continue;
+      auto In = std::find_if(Hiers.begin(), Hiers.end(), [&](const Hier &H) {
+        return std::find(H.Order.begin(), H.Order.end(), &X) != H.Order.end();
+      });
+      OS << "//   " << X.Members.front()->D->Name << " (" << X.Min
+         << ") lies between those levels, so it is not ordered against "
+         << K.Class << ":\n"
+         << "//   it is in hierarchy " << In->Name
+         << ", with the locks it is ordered against.\n";
+    }
   }
   if (!Unplaced.empty()) {
     OS << "//\n// In no hierarchy:\n";
@@ -928,6 +1003,23 @@ void Importer::emit(std::string &Out) {
     FirstAlias = false;
   }
   OS << (FirstAlias ? "},\n" : "\n  },\n");
+  bool FirstP = true;
+  for (const Entry *E : ByLevel) {
+    if (!E->Primitives)
+      continue;
+    const LevelPrimitives &LP = *E->Primitives;
+    std::string Class = jsonString(E->Class);
+    OS << (FirstP ? "  \"primitives\": [\n" : ",\n")
+       << "    {\"op\": \"check-order\", \"names\": [" << jsonString(LP.Check)
+       << "], \"class\": " << Class << "},\n"
+       << "    {\"op\": \"acquire\", \"names\": [" << jsonString(LP.Take)
+       << "], \"class\": " << Class << ", \"recursive\": true},\n"
+       << "    {\"op\": \"release\", \"names\": [" << jsonString(LP.Drop)
+       << "], \"class\": " << Class << "}";
+    FirstP = false;
+  }
+  if (!FirstP)
+    OS << "\n  ],\n";
   OS << "  \"hierarchies\": [";
   bool FirstH = true;
   for (const Hier &H : Hiers) {

@@ -215,7 +215,8 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
       {"acquire", PrimitiveOp::Acquire},     {"release", PrimitiveOp::Release},
       {"try", PrimitiveOp::TryAcquire},      {"wait", PrimitiveOp::Wait},
       {"wake", PrimitiveOp::Wake},           {"assert-held", PrimitiveOp::AssertHeld},
-      {"is-held", PrimitiveOp::IsHeld},      {"transparent", PrimitiveOp::Transparent}};
+      {"is-held", PrimitiveOp::IsHeld},      {"transparent", PrimitiveOp::Transparent},
+      {"check-order", PrimitiveOp::CheckOrder}};
   for (size_t I = 0; I < V.size(); ++I) {
     std::string P = Ptr + "/" + std::to_string(I);
     const json &E = V[I];
@@ -239,7 +240,7 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     if (!Known) {
       error(P + "/op", "unknown primitive op '" + Op +
                            "' (expected acquire, release, try, wait, wake, "
-                           "assert-held, is-held or transparent)");
+                           "assert-held, is-held, transparent or check-order)");
       continue;
     }
     if (auto It = E.find("arg"); It != E.end()) {
@@ -284,9 +285,14 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     Flag("handle", Prim.Handle);
     optionalString(E, P, "class", Prim.Class);
     if (!Prim.Class.empty() && Prim.Op != PrimitiveOp::Acquire &&
-        Prim.Op != PrimitiveOp::TryAcquire)
-      error(P + "/class", "'class' names the lock of an acquire or try primitive "
-                          "that returns a handle");
+        Prim.Op != PrimitiveOp::TryAcquire && Prim.Op != PrimitiveOp::Release &&
+        Prim.Op != PrimitiveOp::CheckOrder)
+      error(P + "/class", "'class' names the lock of an acquire, try, release "
+                          "or check-order primitive that takes no lock "
+                          "argument");
+    if (!Prim.Class.empty() && Prim.Handle)
+      error(P + "/class", "a release names its lock by 'class' or by "
+                          "'handle', not both");
     if (Prim.Handle && Prim.Op != PrimitiveOp::Release)
       error(P + "/handle", "'handle' is for release primitives that take the "
                            "handle an acquire with 'class' returned");

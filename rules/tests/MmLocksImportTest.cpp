@@ -63,8 +63,20 @@ static always_inline void tbl_lock(struct table *t)
 declare_mm_lock(pod)
 #define pod_lock(p)     mm_lock(pod, (p)->domain, &(p)->pod.lock)
 
+#define declare_mm_order_constraint(name)                                  \
+    static inline void mm_enforce_order_lock_pre_##name(                   \
+        const struct domain *d)                                            \
+    { _mm_enforce_order_lock_pre(d, MM_LOCK_ORDER_##name); }               \
+    static inline void mm_enforce_order_lock_post_##name(                  \
+        const struct domain *d, int *unlock_level)                         \
+    { _mm_enforce_order_lock_post(d, MM_LOCK_ORDER_##name, unlock_level); }
+
 #define MM_LOCK_ORDER_page_alloc 56
 declare_mm_order_constraint(page_alloc)
+#define page_alloc_mm_pre_lock(d)  mm_enforce_order_lock_pre_page_alloc(d)
+#define page_alloc_mm_post_lock(d, l) \
+        mm_enforce_order_lock_post_page_alloc(d, &(l))
+#define page_alloc_mm_unlock(l)    mm_enforce_order_unlock((l), NULL)
 
 #define MM_LOCK_ORDER_external   60
 declare_mm_order_constraint(external)
@@ -109,7 +121,20 @@ TEST(MmLocksImport, SyntheticHeader) {
   EXPECT_EQ(Rules.canonical("host"), "table.lock");
   EXPECT_EQ(Rules.canonical("alt"), "table.lock");
   EXPECT_EQ(Rules.canonical("pod"), "p2m_domain.pod.lock");
-  EXPECT_EQ(Rules.canonical("page_alloc"), "domain.page_alloc_lock");
+  // An order constraint's class is its level, checked, held and restored
+  // by the functions and macros around it; "external" has no unlock macro.
+  EXPECT_EQ(Rules.canonical("page_alloc"), "MM_LOCK_ORDER_page_alloc");
+  std::map<std::string, PrimitiveOp> LevelOps;
+  for (const Primitive &P : Rules.Primitives)
+    if (P.Class == "MM_LOCK_ORDER_page_alloc")
+      LevelOps[P.Name] = P.Op;
+  EXPECT_EQ(LevelOps, (std::map<std::string, PrimitiveOp>{
+                          {"mm_enforce_order_lock_pre_page_alloc",
+                           PrimitiveOp::CheckOrder},
+                          {"mm_enforce_order_lock_post_page_alloc",
+                           PrimitiveOp::Acquire},
+                          {"page_alloc_mm_unlock", PrimitiveOp::Release}}))
+      << Out;
   EXPECT_EQ(Rules.Aliases.count("external"), 0u);
   EXPECT_EQ(Rules.Aliases.count("MAX"), 0u);
   EXPECT_EQ(Rules.Aliases.count("commented_out"), 0u);
@@ -328,7 +353,9 @@ TEST(MmLocksImport, RealXen417Header) {
   EXPECT_EQ(Rules.canonical("altp2mlist"), "domain.arch.altp2m_list_lock");
   EXPECT_EQ(Rules.canonical("altp2m"), "p2m_domain.lock");
   EXPECT_EQ(Rules.canonical("pod"), "p2m_domain.pod.lock");
-  EXPECT_EQ(Rules.canonical("page_alloc"), "domain.page_alloc_lock");
+  EXPECT_EQ(Rules.canonical("page_alloc"), "MM_LOCK_ORDER_page_alloc");
+  EXPECT_EQ(Rules.canonical("per_page_sharing"),
+            "MM_LOCK_ORDER_per_page_sharing");
   EXPECT_EQ(Rules.canonical("paging"), "domain.arch.paging.lock");
   ASSERT_GE(Rules.Hierarchies.size(), 1u);
   EXPECT_EQ(Rules.Hierarchies[0].Order,

@@ -249,7 +249,7 @@ TEST(Packs, ClassesTheOtherToolsRelyOn) {
   ASSERT_TRUE(loadRuleFile(RulesDir + "/xen-mtwatch.jsonc", R, Diags));
   EXPECT_EQ(R.canonical("pod"), "p2m_domain.pod.lock");
   EXPECT_EQ(R.canonical("p2m"), "p2m_domain.lock");
-  EXPECT_EQ(R.canonical("page_alloc"), "domain.page_alloc_lock");
+  EXPECT_EQ(R.canonical("page_alloc"), "MM_LOCK_ORDER_page_alloc");
   EXPECT_EQ(R.canonical("paging"), "domain.arch.paging.lock");
   EXPECT_EQ(R.canonical("CTX_LOCK"), "libxl__ctx.lock");
   EXPECT_EQ(R.canonical("json_lock"), "libxl__domain_userdata_lock");
@@ -310,7 +310,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{"function", "gfp_arg", "why"}));
   EXPECT_EQ(D["primitive"]["properties"]["op"]["enum"],
             json::parse(R"(["acquire", "release", "try", "wait", "wake",
-                            "assert-held", "is-held", "transparent"])"));
+                            "assert-held", "is-held", "transparent",
+                            "check-order"])"));
 }
 
 // A document validates iff the loader reads it without errors or warnings.

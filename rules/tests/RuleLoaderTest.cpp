@@ -91,9 +91,22 @@ TEST(RuleLoader, HandlePrimitivesNameTheirClass) {
 TEST(RuleLoader, HandleKeysOnTheWrongOpAreErrors) {
   RuleSet Rules;
   expectErrors("{\"primitives\": [\n"
-               "  {\"op\": \"release\", \"name\": \"u\", \"class\": \"c\"},\n"
-               "  {\"op\": \"acquire\", \"name\": \"l\", \"handle\": true}]}",
-               {{2, "'class'"}, {3, "'handle'"}}, Rules);
+               "  {\"op\": \"wake\", \"name\": \"u\", \"class\": \"c\"},\n"
+               "  {\"op\": \"acquire\", \"name\": \"l\", \"handle\": true},\n"
+               "  {\"op\": \"release\", \"name\": \"r\", \"class\": \"c\", \"handle\": true}]}",
+               {{2, "'class'"}, {3, "'handle'"}, {4, "'class'"}}, Rules);
+  // A release or check-order of a class takes no lock argument (Xen's
+  // mm-locks order levels).
+  RuleSet Levels;
+  std::vector<Diagnostic> Diags;
+  ASSERT_TRUE(loadRuleText(
+      "{\"primitives\": [\n"
+      "  {\"op\": \"check-order\", \"name\": \"pre\", \"class\": \"LEVEL\"},\n"
+      "  {\"op\": \"release\", \"name\": \"unlock\", \"class\": \"LEVEL\"}]}",
+      "levels.jsonc", Levels, Diags));
+  EXPECT_TRUE(Diags.empty());
+  ASSERT_NE(Levels.findPrimitive("pre"), nullptr);
+  EXPECT_EQ(Levels.findPrimitive("pre")->Op, PrimitiveOp::CheckOrder);
 }
 
 TEST(RuleLoader, ExclusiveContextsAndTheirErrors) {

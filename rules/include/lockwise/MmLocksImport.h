@@ -8,7 +8,10 @@
 //   #define MM_LOCK_ORDER_<name> <N>          the level of <name>
 //   declare_mm_lock(<name>)                   an mm_lock_t (spinlock) lock
 //   declare_mm_rwlock(<name>)                 an mm_rwlock_t lock
-//   declare_mm_order_constraint(<name>)       a level for an external lock
+//   declare_mm_order_constraint(<name>)       a level for an external lock:
+//   its class is the level, MM_LOCK_ORDER_<name>, checked by the "pre"
+//   function the declare macro defines, held from the "post" one to the
+//   <prefix>_mm_unlock macro (primitives in the output)
 //   #define x_lock(p) mm_lock(<name>, d, &(p)->path)        (also
 //   mm_lock_recursive, mm_write_lock, mm_read_lock, in a macro or in a
 //   static inline function body)
@@ -40,10 +43,12 @@ struct MmLocksImportOptions {
   /// whose base has no declared type.  Defaults: p -> p2m_domain,
   /// d -> domain (the conventions of mm-locks.h).
   std::map<std::string, std::string> ParamTypes;
-  /// Order-constraint name -> the class of the external lock it orders
-  /// (mm-locks.h does not name it).  Default: page_alloc ->
-  /// domain.page_alloc_lock (lock_page_alloc() in p2m-pod.c).  Constraints
-  /// without a class are reported in a comment and left out.
+  /// Order-constraint name -> the class of the external lock it orders.
+  /// Empty by default: a constraint's class is its level,
+  /// MM_LOCK_ORDER_<name>, checked and held by the functions
+  /// declare_mm_order_constraint() defines, because that is what Xen
+  /// checks (the external lock is ordered only where those are called).
+  /// Constraints with neither are reported in a comment and left out.
   std::map<std::string, std::string> ConstraintClasses;
   /// Lock name -> class, replacing whatever was inferred.
   std::map<std::string, std::string> ClassOverrides;

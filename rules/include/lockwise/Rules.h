@@ -42,6 +42,9 @@ enum class PrimitiveOp {
   AssertHeld,  ///< Asserts the lock is held (lockdep_assert_held, ...).
   IsHeld,      ///< Returns whether the lock is held (spin_is_locked, ...).
   Transparent, ///< Returns its lock argument unchanged (spinlock_check).
+  /// Checks the order as if it took the lock and dropped it at once
+  /// (Linux's might_lock(), Xen's mm_enforce_order_lock_pre_*()).
+  CheckOrder,
 };
 
 enum class LockMode { Exclusive, Shared };
@@ -62,9 +65,11 @@ struct Primitive {
                             ///< re-enables).
   SuccessValue Success = SuccessValue::NonZero;
   bool Sleeps = false;      ///< Blocking acquisition (mutexes, rwsems).
-  /// acquire/try: the lock is this class, not an argument -- the primitive
+  /// The lock is this class, not an argument.  acquire/try: the primitive
   /// returns a handle to it (libxl__lock_domain_userdata() returns the
-  /// libxl__flock of the domain's userdata lock).
+  /// libxl__flock of the domain's userdata lock); release and check-order:
+  /// the class released or checked (Xen's mm-locks order levels, which are
+  /// held from mm_enforce_order_lock_post_*() to *_mm_unlock()).
   std::string Class;
   /// release: the argument is a handle a "class" primitive returned; the
   /// class released is the one that handle was obtained for.
