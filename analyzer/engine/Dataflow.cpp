@@ -529,9 +529,12 @@ private:
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
   void applyCall(const Event &E, PathState &S, std::vector<PathState> &Forked);
+  /// S and Inherited (a callee's conditions, in our terms) give the
+  /// parameter conditions of an edge left to the callers.
   void addEdge(const std::string &From, const std::string &To,
                const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget,
-               int8_t FromOwner, int8_t ToOwner);
+               int8_t FromOwner, int8_t ToOwner, const PathState &S,
+               const ParamConditions &Inherited = {});
   void summariseAcquire(const std::string &Lock, Mode M, bool Try,
                         bool Recursive, int RecursiveParam, bool Guarded,
                         const std::string &Text, const Chain &Path,
@@ -702,7 +705,8 @@ int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
 void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
                                const Chain &HeldSite, const Chain &ToPath,
                                bool RecursiveTarget, int8_t FromOwner,
-                               int8_t ToOwner) {
+                               int8_t ToOwner, const PathState &S,
+                               const ParamConditions &Inherited) {
   if (From.empty() || To.empty() || From == To)
     return;
   Chain W = extend(HeldSite, ToPath);
@@ -718,7 +722,12 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
-    DeferredEdge D{From, To, RecursiveTarget, W, ToStart, FromOwner, ToOwner};
+    ParamConditions When = paramConditions(S);
+    for (const ParamCondition &C : Inherited)
+      if (std::find(When.begin(), When.end(), C) == When.end())
+        When.push_back(C);
+    DeferredEdge D{From,  To,      RecursiveTarget, W,
+                   ToStart, FromOwner, ToOwner,      std::move(When)};
     for (DeferredEdge &Old : Out.Deferred)
       if (Old == D) {
         if (W.size() < Old.Witness.size())
@@ -910,7 +919,7 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   if (!Try)
     for (const HeldLock &H : S.Held)
       if (!Rules.conflicting(H.Contexts | Contexts))
-        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner);
+        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner, S);
   HeldLock N;
   N.Owner = Owner;
   N.Contexts = Contexts;
@@ -1135,21 +1144,23 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         for (const HeldLock &H : S.Held)
           if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock) &&
               !Rules.conflicting(H.Contexts | Contexts))
-            addEdge(H.Lock, L, *H.Site, Path, Recursive, H.Owner, Owner);
+            addEdge(H.Lock, L, *H.Site, Path, Recursive, H.Owner, Owner, S,
+                    forwardConditions(A.When, E.Args));
     }
     for (const DeferredEdge &D : Sum.Deferred) {
       std::string From = substitute(D.From, E.Args);
       std::string To = substitute(D.To, E.Args);
       if (From.empty() || To.empty())
         continue;
-      if (D.RecursiveTarget && S.findHeld(To))
+      if ((D.RecursiveTarget && S.findHeld(To)) || !allows(D.When, E.Args))
         continue;
       Chain Prefix{Step};
       Chain Head(D.Witness.begin(), D.Witness.begin() + D.ToStart);
       Chain Tail(D.Witness.begin() + D.ToStart, D.Witness.end());
       addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget,
               ownerAt(D.FromOwner, D.From, E.Args),
-              ownerAt(D.ToOwner, D.To, E.Args));
+              ownerAt(D.ToOwner, D.To, E.Args), S,
+              forwardConditions(D.When, E.Args));
     }
     // What happens inside the callee, seen with the caller's locks.
     if (!Sum.Sleeps.empty())

@@ -108,9 +108,14 @@ struct DeferredEdge {
   Chain Witness;
   size_t ToStart = 0;
   int8_t FromOwner = OwnerNone, ToOwner = OwnerNone; ///< LockRef::Owner
+  /// Only on paths under these parameter conditions: the PoD sweep's
+  /// p2m_lock() under the pod lock happens only when the lookup may
+  /// populate ("q & P2M_ALLOC"), and every caller that asks for that
+  /// holds the p2m lock already.
+  ParamConditions When;
   bool operator==(const DeferredEdge &O) const {
     return From == O.From && To == O.To && RecursiveTarget == O.RecursiveTarget &&
-           FromOwner == O.FromOwner && ToOwner == O.ToOwner;
+           FromOwner == O.FromOwner && ToOwner == O.ToOwner && When == O.When;
   }
 };
 
