@@ -96,20 +96,52 @@ LockIdentity::writesIn(const FunctionDecl *FD) const {
   return It->second;
 }
 
-int8_t LockIdentity::accessorOrigin(const FunctionDecl *FD, int Depth) const {
+namespace {
+void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Expr *> &Out) {
+  if (!S)
+    return;
+  if (auto *Ret = dyn_cast<ReturnStmt>(S)) {
+    Out.push_back(Ret->getRetValue());
+    return;
+  }
+  for (const Stmt *C : S->children())
+    collectReturns(C, Out);
+}
+} // namespace
+
+int8_t LockIdentity::returnedOrigin(const FunctionDecl *FD, unsigned NullArgs,
+                                    int Depth) const {
   const FunctionDecl *Def = FD->getDefinition();
   if (!Def || !Def->hasBody())
     return OwnerAny;
-  if (auto It = Accessors.find(Def); It != Accessors.end())
+  auto Key = std::make_pair(Def, NullArgs);
+  if (auto It = Accessors.find(Key); It != Accessors.end())
     return It->second;
-  Accessors[Def] = OwnerAny; // a recursive accessor designates nothing known
+  Accessors[Key] = OwnerAny; // a recursive function designates nothing known
+  llvm::SmallVector<const Expr *, 4> Returns;
+  collectReturns(Def->getBody(), Returns);
+  unsigned SavedNull = NullParams;
+  NullParams = NullArgs;
   int8_t Result = OwnerAny;
-  auto *Body = dyn_cast<CompoundStmt>(Def->getBody());
-  if (Body && Body->size() == 1)
-    if (auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
-        Ret && Ret->getRetValue())
-      Result = originOf(Ret->getRetValue(), Def, Depth + 1);
-  Accessors[Def] = Result;
+  bool First = true;
+  for (const Expr *V : Returns) {
+    if (!V) {
+      Result = OwnerAny;
+      break;
+    }
+    if (V->isNullPointerConstant(Def->getASTContext(),
+                                 Expr::NPC_ValueDependentIsNotNull))
+      continue;
+    int8_t O = originOf(V, Def, Depth + 1);
+    if (!First && O != Result) {
+      Result = OwnerAny;
+      break;
+    }
+    Result = O;
+    First = false;
+  }
+  NullParams = SavedNull;
+  Accessors[Key] = Result;
   return Result;
 }
 
@@ -185,7 +217,12 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       }
       if (Depth > 24)
         return OwnerAny;
-      int8_t R = accessorOrigin(Callee, Depth);
+      unsigned NullArgs = 0;
+      for (unsigned I = 0; I < CE->getNumArgs() && I < 32; ++I)
+        if (CE->getArg(I)->isNullPointerConstant(
+                Callee->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+          NullArgs |= 1u << I;
+      int8_t R = returnedOrigin(Callee, NullArgs, Depth);
       if (R >= 0 && (unsigned)R < CE->getNumArgs()) {
         E = CE->getArg(R);
         continue;
@@ -209,8 +246,10 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
         auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
         bool Ours = Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
-        Agree(Ours ? (int8_t)std::min(PVD->getFunctionScopeIndex(), 63u)
-                   : (int8_t)OwnerAny);
+        unsigned Index = PVD->getFunctionScopeIndex();
+        // Passed as NULL: no object, so no say in whose the value is.
+        if (!Ours || Index >= 32 || !((NullParams >> Index) & 1))
+          Agree(Ours ? (int8_t)std::min(Index, 63u) : (int8_t)OwnerAny);
       } else if (VD->getInit()) {
         Agree(originOf(VD->getInit(), FD, Depth));
       }

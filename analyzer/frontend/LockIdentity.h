@@ -51,8 +51,8 @@ public:
   /// designates: OwnerCurrent when it is reached from a running_context
   /// function's result or macro's expansion, parameter N of FD when reached from it, else
   /// OwnerAny.  "Reached" follows members, container_of(), address-of,
-  /// pointer arithmetic, locals initialised once and never assigned, and
-  /// one-line accessors ("return d->arch.p2m;").
+  /// pointer arithmetic, locals whose every value agrees, and functions
+  /// whose every returned value agrees ("return d->arch.p2m;").
   int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD) const {
     return originOf(E, FD, 0);
   }
@@ -75,9 +75,12 @@ private:
                         int Depth) const;
   int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD,
                   int Depth) const;
-  /// What a one-line accessor returns, in its own terms (a parameter
-  /// index, OwnerCurrent or OwnerAny).
-  int8_t accessorOrigin(const clang::FunctionDecl *FD, int Depth) const;
+  /// What FD returns, in its own terms (a parameter index, OwnerCurrent or
+  /// OwnerAny): the origin every returned value agrees on, a returned NULL
+  /// and parameters a call passes as NULL (bit N of NullArgs) agreeing
+  /// with anything ("p2m_getlru_nestedp2m(d, NULL)" returns d's).
+  int8_t returnedOrigin(const clang::FunctionDecl *FD, unsigned NullArgs,
+                        int Depth) const;
   /// Whether E is the whole expansion of a running_context macro
   /// (Xen's "current" is "(get_current())", itself a macro).
   bool isRunningContextMacro(const clang::Expr *E) const;
@@ -90,7 +93,13 @@ private:
   mutable llvm::DenseMap<const clang::FunctionDecl *, Writes> Written;
   /// Variables whose origin is being computed (a = a->next).
   mutable llvm::DenseSet<const clang::VarDecl *> Visiting;
-  mutable llvm::DenseMap<const clang::FunctionDecl *, int8_t> Accessors;
+  /// What a function returns, per mask of the arguments a call passes as
+  /// null pointer constants (see returnedOrigin()).
+  mutable llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, int8_t>
+      Accessors;
+  /// While a callee's returns are read: its parameters the call passes as
+  /// NULL, which designate no object and so agree with any other value.
+  mutable unsigned NullParams = 0;
 };
 
 /// The value of a GNU statement expression (its last expression), or null.

@@ -127,3 +127,28 @@ void pod_self(void)
   spin_unlock(&d->p2m_lock);
   spin_unlock(&d->pod_lock);
 }
+
+// 4. The caller's object through a function with several returns, shaped
+// like p2m_getlru_nestedp2m(d, NULL): a parameter passed as NULL and a
+// returned NULL designate no object, so pick(current, NULL) is the
+// caller's domain, and the target's grant lock then the caller's mapcache
+// lock is case 2's edge again (no plain grant -> mapcache edge, which
+// would close heap_lock -> grant -> mapcache -> heap_lock).
+static struct rc_domain *pick(struct vcpu *v, struct rc_domain *hint)
+{
+  if (!v)
+    return NULL;
+  if (hint == NULL)
+    hint = v->domain;
+  return hint;
+}
+
+void grant_flush(struct rc_domain *d)
+{
+  struct rc_domain *c;
+  spin_lock(&d->grant_lock);
+  c = pick(current, NULL);
+  spin_lock(&c->mapcache_lock);
+  spin_unlock(&c->mapcache_lock);
+  spin_unlock(&d->grant_lock);
+}
