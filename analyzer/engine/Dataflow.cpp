@@ -544,8 +544,10 @@ private:
   /// A callee's LockRef::Owner for CalleeLock, in this function's terms.
   static int8_t ownerAt(int8_t CalleeOwner, const std::string &CalleeLock,
                         const std::vector<ArgInfo> &Args);
-  /// The branch facts of S that are about this function's parameters.
-  ParamConditions paramConditions(const PathState &S) const;
+  /// The branch facts of S that are about this function's parameters,
+  /// and then those of Inherited (a callee's, in our terms) not among them.
+  ParamConditions paramConditions(const PathState &S,
+                                  const ParamConditions &Inherited = {}) const;
   std::string substitute(const std::string &CalleeLock,
                          const std::vector<ArgInfo> &Args) const;
   /// The branch-fact key an argument stands for (our parameter or local
@@ -722,12 +724,8 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
-    ParamConditions When = paramConditions(S);
-    for (const ParamCondition &C : Inherited)
-      if (std::find(When.begin(), When.end(), C) == When.end())
-        When.push_back(C);
-    DeferredEdge D{From,  To,      RecursiveTarget, W,
-                   ToStart, FromOwner, ToOwner,      std::move(When)};
+    DeferredEdge D{From,    To,        RecursiveTarget, W,
+                   ToStart, FromOwner, ToOwner,         paramConditions(S, Inherited)};
     for (DeferredEdge &Old : Out.Deferred)
       if (Old == D) {
         if (W.size() < Old.Witness.size())
@@ -757,7 +755,9 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   mergeWitness(It->second, LockEdge{FromNode, ToNode, std::move(W), {}});
 }
 
-ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
+ParamConditions
+FunctionAnalysis::paramConditions(const PathState &S,
+                                  const ParamConditions &Inherited) const {
   ParamConditions Out;
   for (const FactValue &Fv : S.Facts) {
     if (Fv.MaskParam >= 0) {
@@ -768,6 +768,9 @@ ParamConditions FunctionAnalysis::paramConditions(const PathState &S) const {
       if (Fv.Key == F.Params[I])
         Out.push_back({(int)I, Fv.Value});
   }
+  for (const ParamCondition &C : Inherited)
+    if (std::find(Out.begin(), Out.end(), C) == Out.end())
+      Out.push_back(C);
   return Out;
 }
 
@@ -791,6 +794,14 @@ static bool contradicts(const ParamConditions &A, const ParamConditions &B,
           !Ignored(X))
         return true;
   return false;
+}
+
+/// Leaves in Into the conditions Other has too: an item reached under
+/// either set holds under what both say.
+void keepCommon(ParamConditions &Into, const ParamConditions &Other) {
+  std::erase_if(Into, [&](const ParamCondition &C) {
+    return std::find(Other.begin(), Other.end(), C) == Other.end();
+  });
 }
 
 /// Whether a caller's constant arguments allow a summary item.
@@ -871,9 +882,7 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
     A.Recursive |= Recursive;
     A.Guarded &= Guarded;
     // Taken under either condition: keep only what both agree on.
-    std::erase_if(A.When, [&](const ParamCondition &C) {
-      return std::find(When.begin(), When.end(), C) == When.end();
-    });
+    keepCommon(A.When, When);
     return;
   }
   Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
@@ -1114,10 +1123,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
       std::string Text = Spelled ? *Spelled : A.Text.str();
       std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
-      ParamConditions When = paramConditions(S);
-      for (const ParamCondition &C : forwardConditions(A.When, E.Args))
-        if (std::find(When.begin(), When.end(), C) == When.end())
-          When.push_back(C);
+      ParamConditions When =
+          paramConditions(S, forwardConditions(A.When, E.Args));
       int8_t Owner = ownerAt(A.Owner, A.Lock, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path, When,
@@ -1572,9 +1579,7 @@ void FunctionAnalysis::addNeed(const ParamConditions &When, NeedObs::Kind K,
     return;
   }
   // Needed under either condition: keep only what both agree on.
-  std::erase_if(Old->When, [&](const ParamCondition &C) {
-    return std::find(When.begin(), When.end(), C) == When.end();
-  });
+  keepCommon(Old->When, When);
   if (Path.size() < Old->Path.size()) {
     ParamConditions Kept = std::move(Old->When);
     *Old = std::move(N);
@@ -1634,10 +1639,7 @@ void FunctionAnalysis::needAtCall(PathState &S, NeedObs::Kind K,
   // it forgot to, not a requirement on its callers -- unless it takes the
   // lock only under a parameter condition this path contradicts ("if
   // (lock) device_lock(dev);": with lock == 0 the caller holds it).
-  ParamConditions When = paramConditions(S);
-  for (const ParamCondition &C : Inherited)
-    if (std::find(When.begin(), When.end(), C) == When.end())
-      When.push_back(C);
+  ParamConditions When = paramConditions(S, Inherited);
   bool CallersHoldIt = std::any_of(
       Out.Acquires.begin(), Out.Acquires.end(), [&](const SummaryAcquire &A) {
         return A.Lock == L &&

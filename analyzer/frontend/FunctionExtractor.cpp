@@ -817,17 +817,8 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
 const rules::Primitive *Extraction::macroPrimitive(const CallExpr *CE) const {
   // Only a call that is the whole expansion of the macro is the macro's
   // work: page_alloc_mm_unlock(l) is mm_enforce_order_unlock((l), NULL).
-  SourceLocation Begin = CE->getBeginLoc(), End = CE->getEndLoc();
-  if (!Begin.isMacroID() || !End.isMacroID())
-    return nullptr;
-  const LangOptions &LO = Ctx.getLangOpts();
-  if (!Lexer::isAtStartOfMacroExpansion(Begin, SM, LO) ||
-      !Lexer::isAtEndOfMacroExpansion(End, SM, LO))
-    return nullptr;
-  llvm::StringRef Name = Lexer::getImmediateMacroName(Begin, SM, LO);
-  if (Name != Lexer::getImmediateMacroName(End, SM, LO))
-    return nullptr;
-  return Rules.findPrimitive(Name);
+  llvm::StringRef Name = wholeMacroExpansion(CE, SM, Ctx.getLangOpts());
+  return Name.empty() ? nullptr : Rules.findPrimitive(Name);
 }
 
 void Extraction::visitCall(const CallExpr *CE, Block &B) {

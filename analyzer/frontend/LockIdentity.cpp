@@ -97,6 +97,23 @@ LockIdentity::writesIn(const FunctionDecl *FD) const {
 }
 
 namespace {
+/// The origin a set of values agrees on: OwnerAny once two differ (or one
+/// is unknown), and for no value at all.
+class Agreement {
+public:
+  void add(int8_t O) {
+    Origin = Empty || O == Origin ? O : (int8_t)OwnerAny;
+    Empty = false;
+  }
+  /// Nothing added later can make the values agree again.
+  bool disagrees() const { return !Empty && Origin == OwnerAny; }
+  int8_t result() const { return Empty ? (int8_t)OwnerAny : Origin; }
+
+private:
+  int8_t Origin = OwnerAny;
+  bool Empty = true;
+};
+
 void collectReturns(const Stmt *S, llvm::SmallVectorImpl<const Expr *> &Out) {
   if (!S)
     return;
@@ -115,47 +132,43 @@ int8_t LockIdentity::returnedOrigin(const FunctionDecl *FD, unsigned NullArgs,
   if (!Def || !Def->hasBody())
     return OwnerAny;
   auto Key = std::make_pair(Def, NullArgs);
-  if (auto It = Accessors.find(Key); It != Accessors.end())
+  if (auto It = ReturnedOrigins.find(Key); It != ReturnedOrigins.end())
     return It->second;
-  Accessors[Key] = OwnerAny; // a recursive function designates nothing known
+  ReturnedOrigins[Key] = OwnerAny; // a recursive function designates nothing known
   llvm::SmallVector<const Expr *, 4> Returns;
   collectReturns(Def->getBody(), Returns);
   unsigned SavedNull = NullParams;
   NullParams = NullArgs;
-  int8_t Result = OwnerAny;
-  bool First = true;
+  Agreement Values;
   for (const Expr *V : Returns) {
-    if (!V) {
-      Result = OwnerAny;
-      break;
-    }
-    if (V->isNullPointerConstant(Def->getASTContext(),
-                                 Expr::NPC_ValueDependentIsNotNull))
+    if (V && V->isNullPointerConstant(Def->getASTContext(),
+                                      Expr::NPC_ValueDependentIsNotNull))
       continue;
-    int8_t O = originOf(V, Def, Depth + 1);
-    if (!First && O != Result) {
-      Result = OwnerAny;
+    Values.add(V ? originOf(V, Def, Depth + 1) : (int8_t)OwnerAny);
+    if (Values.disagrees())
       break;
-    }
-    Result = O;
-    First = false;
   }
   NullParams = SavedNull;
-  Accessors[Key] = Result;
+  int8_t Result = Values.result();
+  ReturnedOrigins[Key] = Result;
   return Result;
 }
 
-bool LockIdentity::isRunningContextMacro(const Expr *E) const {
+llvm::StringRef wholeMacroExpansion(const Expr *E, const SourceManager &SM,
+                                    const LangOptions &LO) {
   SourceLocation Begin = E->getBeginLoc(), End = E->getEndLoc();
   if (!Begin.isMacroID() || !End.isMacroID())
-    return false;
-  SourceLocation MacroBegin, MacroEnd;
-  if (!Lexer::isAtStartOfMacroExpansion(Begin, SM, LO, &MacroBegin) ||
-      !Lexer::isAtEndOfMacroExpansion(End, SM, LO, &MacroEnd))
-    return false;
-  return RunningContext.contains(Lexer::getImmediateMacroName(Begin, SM, LO)) &&
-         Lexer::getImmediateMacroName(Begin, SM, LO) ==
-             Lexer::getImmediateMacroName(End, SM, LO);
+    return "";
+  if (!Lexer::isAtStartOfMacroExpansion(Begin, SM, LO) ||
+      !Lexer::isAtEndOfMacroExpansion(End, SM, LO))
+    return "";
+  llvm::StringRef Name = Lexer::getImmediateMacroName(Begin, SM, LO);
+  return Name == Lexer::getImmediateMacroName(End, SM, LO) ? Name : "";
+}
+
+bool LockIdentity::isRunningContextMacro(const Expr *E) const {
+  llvm::StringRef Name = wholeMacroExpansion(E, SM, LO);
+  return !Name.empty() && RunningContext.contains(Name);
 }
 
 int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
@@ -237,12 +250,8 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       // caller's argument, for a parameter) and each plain assignment.
       if (!Visiting.insert(VD).second)
         return OwnerAny;
-      int8_t Origin = OwnerAny;
-      bool First = true;
-      auto Agree = [&](int8_t O) {
-        Origin = First || O == Origin ? O : (int8_t)OwnerAny;
-        First = false;
-      };
+      Agreement Values;
+      auto Agree = [&](int8_t O) { Values.add(O); };
       if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
         auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
         bool Ours = Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
@@ -258,7 +267,7 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
         for (const Expr *Value : It->second)
           Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
       Visiting.erase(VD);
-      return First ? (int8_t)OwnerAny : Origin;
+      return Values.result();
     }
     return OwnerAny;
   }

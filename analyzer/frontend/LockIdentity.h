@@ -96,11 +96,17 @@ private:
   /// What a function returns, per mask of the arguments a call passes as
   /// null pointer constants (see returnedOrigin()).
   mutable llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>, int8_t>
-      Accessors;
+      ReturnedOrigins;
   /// While a callee's returns are read: its parameters the call passes as
   /// NULL, which designate no object and so agree with any other value.
   mutable unsigned NullParams = 0;
 };
+
+/// The macro whose whole expansion E is ("current" for its
+/// "(get_current())", "page_alloc_mm_unlock" for its call), or "".
+llvm::StringRef wholeMacroExpansion(const clang::Expr *E,
+                                    const clang::SourceManager &SM,
+                                    const clang::LangOptions &LO);
 
 /// The value of a GNU statement expression (its last expression), or null.
 const clang::Expr *statementExprValue(const clang::StmtExpr *SE);

@@ -885,12 +885,15 @@ void Importer::emit(std::string &Out) {
     std::vector<const ClassInfo *> Order;
   };
   std::vector<Hier> Hiers;
-  Hiers.push_back({"mm-locks", Chain(nullptr)});
-  for (const ClassInfo &K : Classes) {
-    bool Placed = std::any_of(Hiers.begin(), Hiers.end(), [&](const Hier &H) {
+  // The first hierarchy that orders K, or end().
+  auto HierarchyOf = [&](const ClassInfo &K) {
+    return std::find_if(Hiers.begin(), Hiers.end(), [&](const Hier &H) {
       return std::find(H.Order.begin(), H.Order.end(), &K) != H.Order.end();
     });
-    if (Placed)
+  };
+  Hiers.push_back({"mm-locks", Chain(nullptr)});
+  for (const ClassInfo &K : Classes) {
+    if (HierarchyOf(K) != Hiers.end())
       continue;
     // Named after every class it adds to the main chain: per_page_sharing
     // (24) and altp2mlist (32) both lie inside p2m's levels and share one.
@@ -971,9 +974,7 @@ void Importer::emit(std::string &Out) {
     for (const ClassInfo &X : Classes) {
       if (&X == &K || X.Min <= K.Min || X.Min >= K.Max)
         continue;
-      auto In = std::find_if(Hiers.begin(), Hiers.end(), [&](const Hier &H) {
-        return std::find(H.Order.begin(), H.Order.end(), &X) != H.Order.end();
-      });
+      auto In = HierarchyOf(X);
       OS << "//   " << X.Members.front()->D->Name << " (" << X.Min
          << ") lies between those levels, so it is not ordered against "
          << K.Class << ":\n"
