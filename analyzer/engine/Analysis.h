@@ -151,8 +151,19 @@ inline std::string runningContextNode(const std::string &L) {
 inline bool isRunningContextNode(const std::string &Node) {
   return Node.size() > 9 && Node.compare(Node.size() - 9, 9, "[current]") == 0;
 }
+/// The graph node of class L's objects held in Holder (rules'
+/// class_by_holder): "rangeset.lock{vcpu.vpci.mem}".
+inline std::string holderNode(const std::string &L, const std::string &Holder) {
+  return Holder.empty() ? L : L + "{" + Holder + "}";
+}
+/// The lock class a node of the order graph stands for.
 inline std::string classOfNode(const std::string &Node) {
-  return isRunningContextNode(Node) ? Node.substr(0, Node.size() - 9) : Node;
+  std::string L =
+      isRunningContextNode(Node) ? Node.substr(0, Node.size() - 9) : Node;
+  if (!L.empty() && L.back() == '}')
+    if (size_t Open = L.rfind('{'); Open != std::string::npos)
+      L.resize(Open);
+  return L;
 }
 
 struct AnalysisResult {

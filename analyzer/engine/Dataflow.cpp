@@ -11,6 +11,7 @@
 #include "engine/Analysis.h"
 #include "engine/Summary.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/GlobPattern.h"
 
 #include <algorithm>
@@ -54,6 +55,15 @@ struct RuleIndex {
   std::set<std::string> RecursiveLocks;
   std::set<std::string> CrashPaths;
   std::set<std::string> Unshared;
+  /// class_by_holder: the struct tags whose locks are classed by holder.
+  std::vector<std::string> HolderTypes;
+  /// Whether L is the class of such a lock, with no holder named yet.
+  bool isHolderClass(llvm::StringRef L) const {
+    for (const std::string &T : HolderTypes)
+      if (L.size() > T.size() && L.starts_with(T) && L[T.size()] == '.')
+        return true;
+    return false;
+  }
   /// exclusive_contexts: each context's file globs (its bit is its index),
   /// and each group's mask of contexts.
   std::vector<std::vector<llvm::GlobPattern>> ContextFiles;
@@ -130,6 +140,7 @@ struct HeldLock {
   /// is decided on it.
   bool Maybe = false;
   int8_t Owner = OwnerNone; ///< Whose instance (LockRef::Owner).
+  Symbol Holder; ///< Where the object is held (SummaryAcquire::Holder).
   Symbol Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
@@ -399,6 +410,22 @@ std::vector<Symbol> droppedThroughCall(const PathState &S,
 }
 
 
+/// The pointer variable a lock's spelling dereferences: "d2" for
+/// "&d2->event_lock", "d2->lock" or a wrapper's argument "d2"; empty for
+/// anything else ("&global_lock", "&p->q->lock" is p's, "*lp").
+llvm::StringRef dereferencedVariable(llvm::StringRef Text) {
+  Text = Text.trim().ltrim('&').ltrim(" (");
+  size_t End = 0;
+  while (End < Text.size() && (llvm::isAlnum(Text[End]) || Text[End] == '_'))
+    ++End;
+  if (End == 0 || llvm::isDigit(Text[0]))
+    return {};
+  llvm::StringRef Rest = Text.drop_front(End).ltrim(" )");
+  if (Rest.empty() || Rest.starts_with("->"))
+    return Text.take_front(End);
+  return {};
+}
+
 Chain extend(const Chain &Prefix, const Chain &Suffix) {
   Chain Out = Prefix;
   Out.insert(Out.end(), Suffix.begin(), Suffix.end());
@@ -534,13 +561,19 @@ private:
   void addEdge(const std::string &From, const std::string &To,
                const Chain &HeldSite, const Chain &ToPath, bool RecursiveTarget,
                int8_t FromOwner, int8_t ToOwner, const PathState &S,
-               const ParamConditions &Inherited = {});
+               const ParamConditions &Inherited = {},
+               Symbol FromHolder = {}, Symbol ToHolder = {});
   void summariseAcquire(const std::string &Lock, Mode M, bool Try,
                         bool Recursive, int RecursiveParam, bool Guarded,
                         const std::string &Text, const Chain &Path,
                         const ParamConditions &When,
                         std::vector<Symbol> Dropped, ContextMask Contexts,
-                        int8_t Owner);
+                        int8_t Owner, Symbol Holder = {});
+  /// A callee's holder for CalleeLock (SummaryAcquire::Holder), in this
+  /// function's terms: the callee's own, else what the argument its owner
+  /// parameter receives is held in.
+  Symbol holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
+                  const std::string &Lock, const std::vector<ArgInfo> &Args) const;
   /// A callee's LockRef::Owner for CalleeLock, in this function's terms.
   static int8_t ownerAt(int8_t CalleeOwner, const std::string &CalleeLock,
                         const std::vector<ArgInfo> &Args);
@@ -704,28 +737,50 @@ int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
   return CalleeOwner;
 }
 
+Symbol FunctionAnalysis::holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
+                                  const std::string &Lock,
+                                  const std::vector<ArgInfo> &Args) const {
+  if (!CalleeHolder.empty() || !Rules.isHolderClass(Lock))
+    return CalleeHolder;
+  if (CalleeOwner < 0 || (size_t)CalleeOwner >= Args.size())
+    return {};
+  Symbol H = Args[CalleeOwner].Holder;
+  // "$N": our parameter N's; our callers say (through ownerAt()).
+  return H.empty() || H.str()[0] == '$' ? Symbol() : H;
+}
+
 void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
                                const Chain &HeldSite, const Chain &ToPath,
                                bool RecursiveTarget, int8_t FromOwner,
                                int8_t ToOwner, const PathState &S,
-                               const ParamConditions &Inherited) {
-  if (From.empty() || To.empty() || From == To)
+                               const ParamConditions &Inherited,
+                               Symbol FromHolder, Symbol ToHolder) {
+  if (From.empty() || To.empty() ||
+      (From == To && FromHolder == ToHolder))
     return;
   Chain W = extend(HeldSite, ToPath);
   size_t ToStart = std::min(HeldSite.size(), W.size());
   // The running context's instance taken under a parameter's: only a
   // caller knows whether the parameter is the running context too.
   bool OwnersUndecided = ToOwner == OwnerCurrent && FromOwner >= 0;
+  // A lock classed by holder, reached from a parameter: the caller names
+  // the holder (its argument's).
+  auto HolderPending = [&](const std::string &L, int8_t Owner, Symbol Holder) {
+    return Holder.empty() && Owner >= 0 && Rules.isHolderClass(L);
+  };
   bool NeedsCaller = isParamLock(From) || isParamLock(To) ||
                      (RecursiveTarget && HasCallers) ||
-                     (OwnersUndecided && HasCallers);
+                     (OwnersUndecided && HasCallers) ||
+                     (HasCallers && (HolderPending(From, FromOwner, FromHolder) ||
+                                     HolderPending(To, ToOwner, ToHolder)));
   if (NeedsCaller) {
     if (isParamLock(From) || isParamLock(To)) {
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
     DeferredEdge D{From,    To,        RecursiveTarget, W,
-                   ToStart, FromOwner, ToOwner,         paramConditions(S, Inherited)};
+                   ToStart, FromOwner, ToOwner,         FromHolder,
+                   ToHolder, paramConditions(S, Inherited)};
     for (DeferredEdge &Old : Out.Deferred)
       if (Old == D) {
         if (W.size() < Old.Witness.size())
@@ -742,10 +797,13 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   // through a back pointer ("p2m->domain", "page_get_owner(pg)") is not
   // known to be another object, so the reverse stays a plain edge.  A
   // global lock (OwnerNone) is the same whoever runs.
-  std::string FromNode = From, ToNode = To;
+  std::string FromNode = holderNode(From, FromHolder),
+              ToNode = holderNode(To, ToHolder);
+  if (FromNode == ToNode)
+    return;
   if (ToOwner == OwnerCurrent && FromOwner != OwnerCurrent &&
       FromOwner != OwnerNone)
-    ToNode = runningContextNode(To);
+    ToNode = runningContextNode(ToNode);
   auto Key = std::make_pair(FromNode, ToNode);
   auto It = Obs.Edges.find(Key);
   if (It == Obs.Edges.end()) {
@@ -839,7 +897,8 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
                                         const Chain &Path,
                                         const ParamConditions &When,
                                         std::vector<Symbol> Dropped,
-                                        ContextMask Contexts, int8_t Owner) {
+                                        ContextMask Contexts, int8_t Owner,
+                                        Symbol Holder) {
   if (Lock.empty())
     return;
   if (Owner != OwnerNone && !isParamLock(Lock))
@@ -858,7 +917,8 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   SummaryAcquire *Same = nullptr;
   size_t Copies = 0;
   for (SummaryAcquire &A : Out.Acquires) {
-    if (A.Lock != Lock || A.LockMode != M || A.Try != Try || A.Owner != Owner)
+    if (A.Lock != Lock || A.LockMode != M || A.Try != Try ||
+        A.Owner != Owner || A.Holder != Holder)
       continue;
     ++Copies;
     if (Includes(When, A.When) || Includes(A.When, When)) {
@@ -887,7 +947,7 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   }
   Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
                           Guarded, Text, Path, std::move(Dropped), Contexts,
-                          Contexts, Owner});
+                          Contexts, Owner, Holder});
 }
 
 void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
@@ -897,6 +957,14 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
                                bool Atomic, int8_t Owner, ContextMask Contexts) {
   if (Lock.empty())
     return;
+  // A lock inside *p is taken only if p is not NULL: until p is written, a
+  // test of it is decided (evtchn_close()'s "if ( d2 == NULL )" after
+  // "goto again" with d2's lock held).  Locals only: a fact on a parameter
+  // becomes a condition of the summary's outcomes, which this is not.
+  if (llvm::StringRef V = dereferencedVariable(Text);
+      !V.empty() && !S.findFact(Symbol(V)) &&
+      std::find(F.Params.begin(), F.Params.end(), Symbol(V)) == F.Params.end())
+    S.addFact({Symbol(V), 0, true, {Symbol(V)}, false});
   if (Owner != OwnerNone && !isParamLock(Lock))
     Obs.Instances.insert(Lock);
   Contexts |= Own;
@@ -928,7 +996,8 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   if (!Try)
     for (const HeldLock &H : S.Held)
       if (!Rules.conflicting(H.Contexts | Contexts))
-        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner, S);
+        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner, S, {},
+                H.Holder);
   HeldLock N;
   N.Owner = Owner;
   N.Contexts = Contexts;
@@ -1126,9 +1195,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       ParamConditions When =
           paramConditions(S, forwardConditions(A.When, E.Args));
       int8_t Owner = ownerAt(A.Owner, A.Lock, E.Args);
+      Symbol Holder = holderAt(A.Holder, A.Owner, L, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
                        A.Guarded || !S.Facts.empty(), Text, Path, When,
-                       droppedThroughCall(S, Dropped), Contexts, Owner);
+                       droppedThroughCall(S, Dropped), Contexts, Owner, Holder);
       if (HeldLock *H = S.findHeld(L)) {
         bool Managed = Sum.releasesFromEntry(A.Lock) ||
                        std::binary_search(Dropped.begin(), Dropped.end(), L);
@@ -1152,7 +1222,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
           if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock) &&
               !Rules.conflicting(H.Contexts | Contexts))
             addEdge(H.Lock, L, *H.Site, Path, Recursive, H.Owner, Owner, S,
-                    forwardConditions(A.When, E.Args));
+                    forwardConditions(A.When, E.Args), H.Holder, Holder);
     }
     for (const DeferredEdge &D : Sum.Deferred) {
       std::string From = substitute(D.From, E.Args);
@@ -1167,7 +1237,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget,
               ownerAt(D.FromOwner, D.From, E.Args),
               ownerAt(D.ToOwner, D.To, E.Args), S,
-              forwardConditions(D.When, E.Args));
+              forwardConditions(D.When, E.Args),
+              holderAt(D.FromHolder, D.FromOwner, From, E.Args),
+              holderAt(D.ToHolder, D.ToOwner, To, E.Args));
     }
     // What happens inside the callee, seen with the caller's locks.
     if (!Sum.Sleeps.empty())
@@ -1295,8 +1367,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
               extend({CallStep}, nameParameterLock(A.Witness, A.Lock, A.Text, L)),
               E.Loc, Managed, A.Atomic, ownerAt(A.Owner, A.Lock, E.Args),
               A.Contexts);
-      if (HeldLock *H = N.findHeld(L); H && !WasHeld)
+      if (HeldLock *H = N.findHeld(L); H && !WasHeld) {
         H->Maybe = A.Maybe;
+        H->Holder = holderAt({}, A.Owner, L, E.Args);
+      }
       if (HeldLock *H = N.findHeld(L)) {
         H->Managed |= Managed;
         // A parameter's lock is spelled as our argument; the callee's own
@@ -2147,6 +2221,8 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
     I.RecursiveLocks.insert(Rules.canonical(L));
   I.CrashPaths.insert(Rules.CrashPaths.begin(), Rules.CrashPaths.end());
   I.Unshared.insert(Rules.Unshared.begin(), Rules.Unshared.end());
+  for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
+    I.HolderTypes.push_back(C.Type);
   for (const rules::ExclusiveContexts &G : Rules.Exclusive) {
     ContextMask Group = 0;
     for (const rules::ExclusiveContexts::Context &C : G.Contexts) {

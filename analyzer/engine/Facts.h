@@ -79,6 +79,9 @@ struct ArgInfo {
   /// ("lock_evaluate_nospec(_read_trylock(l))").
   int TryId = -1;
   Symbol Function;    ///< The argument designates this function.
+  /// A pointer to a struct rules' class_by_holder names: where the object
+  /// is held (LockIdentity::holderOf()), "$N" for the caller's parameter N.
+  Symbol Holder;
 };
 
 enum class EventKind : uint8_t {

@@ -48,6 +48,7 @@ void to_json(json &J, const ArgInfo &A) {
   if (!A.Var.empty()) J["v"] = A.Var;
   if (A.TryId >= 0) J["t"] = A.TryId;
   if (A.Origin != OwnerAny) J["o"] = A.Origin;
+  if (!A.Holder.empty()) J["h"] = A.Holder;
 }
 void from_json(const json &J, ArgInfo &A) {
   if (J.contains("l")) A.Lock = J["l"].get<LockRef>();
@@ -60,6 +61,7 @@ void from_json(const json &J, ArgInfo &A) {
   A.Var = J.value("v", "");
   A.TryId = J.value("t", -1);
   A.Origin = J.value("o", (int8_t)OwnerAny);
+  A.Holder = J.value("h", "");
 }
 
 void to_json(json &J, const Event &E) {

@@ -56,6 +56,9 @@ struct SummaryAcquire {
   /// acquisition, so that the caller's and a parameter's event lock stay
   /// two entries.
   int8_t Owner = OwnerNone;
+  /// Where the object is held (ArgInfo::Holder), once a caller said so;
+  /// empty while Owner's parameter still has to tell.
+  Symbol Holder;
   bool operator==(const SummaryAcquire &) const = default;
 };
 
@@ -108,6 +111,7 @@ struct DeferredEdge {
   Chain Witness;
   size_t ToStart = 0;
   int8_t FromOwner = OwnerNone, ToOwner = OwnerNone; ///< LockRef::Owner
+  Symbol FromHolder, ToHolder; ///< As SummaryAcquire::Holder.
   /// Only on paths under these parameter conditions: the PoD sweep's
   /// p2m_lock() under the pod lock happens only when the lookup may
   /// populate ("q & P2M_ALLOC"), and every caller that asks for that
@@ -115,7 +119,8 @@ struct DeferredEdge {
   ParamConditions When;
   bool operator==(const DeferredEdge &O) const {
     return From == O.From && To == O.To && RecursiveTarget == O.RecursiveTarget &&
-           FromOwner == O.FromOwner && ToOwner == O.ToOwner && When == O.When;
+           FromOwner == O.FromOwner && ToOwner == O.ToOwner && When == O.When &&
+           FromHolder == O.FromHolder && ToHolder == O.ToHolder;
   }
 };
 
@@ -193,7 +198,8 @@ struct Summary {
           Acquires[I].LockMode != O.Acquires[I].LockMode ||
           Acquires[I].Try != O.Acquires[I].Try ||
           Acquires[I].Dropped != O.Acquires[I].Dropped ||
-          Acquires[I].Contexts != O.Acquires[I].Contexts)
+          Acquires[I].Contexts != O.Acquires[I].Contexts ||
+          Acquires[I].Holder != O.Acquires[I].Holder)
         return false;
     if (SleepsDropped != O.SleepsDropped)
       return false;

@@ -108,8 +108,14 @@ public:
     llvm::StringSet<> RunningContext;
     for (const std::string &Fn : Rules.RunningContext)
       RunningContext.insert(Fn);
+    llvm::StringMap<llvm::StringSet<>> HolderTypes;
+    for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
+      for (const std::string &Fn : C.Constructors)
+        HolderTypes[C.Type].insert(Fn);
+    for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
+      HolderTypes.try_emplace(C.Type);
     LockIdentity Ids(SM, Ctx.getLangOpts(), LockTypes, Transparent,
-                     RunningContext);
+                     RunningContext, HolderTypes);
     llvm::DenseSet<const FunctionDecl *> Queued;
     std::deque<const FunctionDecl *> Work;
     std::function<void(const FunctionDecl *)> Enqueue =

@@ -582,6 +582,7 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
       !Arg->getType()->getPointeeType()->isCharType()) {
     A.Lock = Ids.resolvePointer(Arg, FD);
     A.Origin = Ids.originOf(Arg, FD);
+    A.Holder = Ids.holderOf(Arg, FD);
   }
   if (A.Lock.K != LockRef::None)
     A.Lock.Text = spelling(Arg);

@@ -7,6 +7,8 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 using namespace clang;
@@ -173,7 +175,8 @@ bool LockIdentity::isRunningContextMacro(const Expr *E) const {
 
 int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
                               int Depth) const {
-  if (RunningContext.empty())
+  // Owners serve the running context and, through parameters, holders.
+  if (RunningContext.empty() && HolderTypes.empty())
     return OwnerAny;
   while (E && Depth < 48) {
     ++Depth;
@@ -272,6 +275,74 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
     return OwnerAny;
   }
   return OwnerAny;
+}
+
+std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const {
+  if (HolderTypes.empty() || !E->getType()->isPointerType())
+    return "";
+  QualType Pointee = E->getType()->getPointeeType();
+  if (!Pointee->isRecordType())
+    return "";
+  auto Type = HolderTypes.find(recordName(Pointee));
+  if (Type == HolderTypes.end())
+    return "";
+  const llvm::StringSet<> &Constructors = Type->second;
+  std::function<std::string(const Expr *, int)> Of = [&](const Expr *X,
+                                                         int Depth) -> std::string {
+    X = stripCasts(X);
+    if (!X || Depth > 16)
+      return "";
+    if (auto *CO = dyn_cast<ConditionalOperator>(X)) {
+      std::string T = Of(CO->getTrueExpr(), Depth + 1);
+      return T == Of(CO->getFalseExpr(), Depth + 1) ? T : "";
+    }
+    if (auto *SE = dyn_cast<StmtExpr>(X))
+      return Of(statementExprValue(SE), Depth + 1);
+    if (auto *CE = dyn_cast<CallExpr>(X)) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee || !Callee->getIdentifier() ||
+          !Constructors.contains(Callee->getName()))
+        return "";
+      return Callee->getName().str() + "() in " +
+             (FD && FD->getIdentifier() ? FD->getName().str() : "?");
+    }
+    if (isa<MemberExpr>(X) || isa<ArraySubscriptExpr>(X)) {
+      LockRef R = resolveObject(X, FD, 0);
+      if (R.K != LockRef::Type && R.K != LockRef::Global)
+        return "";
+      return R.Path.empty() ? R.Root.str() : R.Root.str() + "." + R.Path.str();
+    }
+    auto *DRE = dyn_cast<DeclRefExpr>(X);
+    auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD)
+      return "";
+    if (auto *PVD = dyn_cast<ParmVarDecl>(VD))
+      return "$" + std::to_string(PVD->getFunctionScopeIndex());
+    if (VD->hasGlobalStorage())
+      return VD->getName().str();
+    if (!FD || !FD->hasBody() || !Visiting.insert(VD).second)
+      return "";
+    // Every value the local gets must agree.
+    std::optional<std::string> Agreed;
+    auto Agree = [&](const Expr *Value) {
+      std::string H = Value ? Of(Value, Depth + 1) : "";
+      Agreed = !Agreed || *Agreed == H ? H : "";
+    };
+    if (VD->getInit())
+      Agree(VD->getInit());
+    const Writes &W = writesIn(FD);
+    if (auto It = W.find(VD); It != W.end())
+      for (const Expr *Value : It->second) {
+        // "mem = NULL" after a free designates no object.
+        if (Value && Value->isNullPointerConstant(FD->getASTContext(),
+                                                  Expr::NPC_ValueDependentIsNotNull))
+          continue;
+        Agree(Value);
+      }
+    Visiting.erase(VD);
+    return Agreed.value_or("");
+  };
+  return Of(E, 0);
 }
 
 std::string LockIdentity::recordName(QualType T) {

@@ -17,6 +17,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace clang {
@@ -32,9 +33,10 @@ public:
   LockIdentity(const clang::SourceManager &SM, const clang::LangOptions &LO,
                const llvm::StringSet<> &LockTypes,
                const llvm::StringSet<> &TransparentFunctions,
-               const llvm::StringSet<> &RunningContext)
+               const llvm::StringSet<> &RunningContext,
+               const llvm::StringMap<llvm::StringSet<>> &HolderTypes)
       : SM(SM), LO(LO), LockTypes(LockTypes), Transparent(TransparentFunctions),
-        RunningContext(RunningContext) {}
+        RunningContext(RunningContext), HolderTypes(HolderTypes) {}
 
   /// The lock that E (an argument such as "&p->lock" or "l") points at,
   /// inside function FD.
@@ -56,6 +58,14 @@ public:
   int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD) const {
     return originOf(E, FD, 0);
   }
+
+  /// Where the object a pointer argument E designates is held, for a struct
+  /// rules' class_by_holder names (ArgInfo::Holder): the member or global
+  /// the pointer is loaded from ("domain.iomem_caps", "vcpu.vpci.mem"), a
+  /// constructor call ("rangeset_new() in modify_bars"), "$N" for FD's
+  /// parameter N (the caller knows), or "" when values disagree or are not
+  /// known.  Locals count when every value they get agrees.
+  std::string holderOf(const clang::Expr *E, const clang::FunctionDecl *FD) const;
 
   /// How FD's body writes local variables: the values plainly assigned
   /// ("p = d->arch.nested_p2m[i]"), and a null entry for a write whose
@@ -90,6 +100,8 @@ private:
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
   const llvm::StringSet<> &RunningContext;
+  /// class_by_holder: struct tag -> its constructors.
+  const llvm::StringMap<llvm::StringSet<>> &HolderTypes;
   mutable llvm::DenseMap<const clang::FunctionDecl *, Writes> Written;
   /// Variables whose origin is being computed (a = a->next).
   mutable llvm::DenseSet<const clang::VarDecl *> Visiting;

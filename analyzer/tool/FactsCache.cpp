@@ -57,6 +57,13 @@ FactsCache::FactsCache(std::string Dir, const rules::RuleSet &Rules)
   // Which pointers are the running context's (LockRef::Owner).
   for (const std::string &F : Rules.RunningContext)
     S += "running:" + F + "\n";
+  // Which call arguments carry a holder (ArgInfo::Holder).
+  for (const rules::ClassByHolder &C : Rules.ClassesByHolder) {
+    S += "holder:" + C.Type;
+    for (const std::string &F : C.Constructors)
+      S += "," + F;
+    S += "\n";
+  }
   RulesKey = hex(llvm::xxh3_64bits(S));
 }
 

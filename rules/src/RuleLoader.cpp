@@ -141,6 +141,7 @@ private:
   void readHeldContinuously(const json &V, const std::string &Ptr);
   void readSleeping(const json &V, const std::string &Ptr);
   void readExclusive(const json &V, const std::string &Ptr);
+  void readClassByHolder(const json &V, const std::string &Ptr);
 
   const std::string &Path;
   SourceIndex Index;
@@ -157,7 +158,7 @@ bool Reader::read(const json &Doc) {
              "hierarchies", "guarded", "requires", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
              "recursive_locks", "crash_paths", "exclusive_contexts",
-             "unshared", "running_context"},
+             "unshared", "running_context", "class_by_holder"},
             "the rule file");
   auto Section = [&](const char *Key, auto Fn) {
     auto It = Doc.find(Key);
@@ -183,6 +184,7 @@ bool Reader::read(const json &Doc) {
   Section("forbidden_while_held", &Reader::readForbidden);
   Section("held_continuously", &Reader::readHeldContinuously);
   Section("exclusive_contexts", &Reader::readExclusive);
+  Section("class_by_holder", &Reader::readClassByHolder);
   size_t FirstSleeping = Into.Sleeping.size();
   Section("sleeping", &Reader::readSleeping);
   if (auto It = Doc.find("sleeping_if_defined"); It != Doc.end()) {
@@ -434,6 +436,26 @@ void Reader::readHeldContinuously(const json &V, const std::string &Ptr) {
       optionalString(V[I], P, "why", R.Why);
       Into.HeldContinuously.push_back(std::move(R));
     }
+  }
+}
+
+void Reader::readClassByHolder(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "class_by_holder"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a class_by_holder entry"))
+      continue;
+    checkKeys(V[I], P, {"type", "constructors", "why"}, "a class_by_holder entry");
+    ClassByHolder C;
+    C.Pos = pos(P);
+    if (!requireString(V[I], P, "type", C.Type))
+      continue;
+    optionalString(V[I], P, "why", C.Why);
+    if (auto Ctors = V[I].find("constructors"); Ctors != V[I].end() &&
+        !stringList(*Ctors, P + "/constructors", "constructors", C.Constructors))
+      continue;
+    Into.ClassesByHolder.push_back(std::move(C));
   }
 }
 

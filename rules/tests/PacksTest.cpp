@@ -288,7 +288,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
                 "hierarchies", "guarded", "requires", "forbidden_while_held",
                 "held_continuously", "sleeping", "sleeping_if_defined",
                 "recursive_locks", "crash_paths", "exclusive_contexts",
-                "unshared", "running_context"}));
+                "unshared", "running_context", "class_by_holder"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),

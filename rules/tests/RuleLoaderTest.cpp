@@ -157,6 +157,25 @@ TEST(RuleLoader, RunningContextAndItsHierarchyFlag) {
                Bad);
 }
 
+TEST(RuleLoader, ClassByHolderAndItsErrors) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"class_by_holder": [
+    {"type": "rangeset", "constructors": ["rangeset_new"], "why": "vPCI"}]})";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  ASSERT_EQ(Rules.ClassesByHolder.size(), 1u);
+  EXPECT_EQ(Rules.ClassesByHolder[0].Type, "rangeset");
+  EXPECT_EQ(Rules.ClassesByHolder[0].Constructors,
+            std::vector<std::string>{"rangeset_new"});
+
+  RuleSet Bad;
+  expectErrors("{\"class_by_holder\": [\n  {\"constructors\": [\"f\"]},\n"
+               "  {\"type\": \"t\", \"constructors\": \"f\"}]}",
+               {{2, "'type'"}, {3, "'constructors' must be an array"}}, Bad);
+  EXPECT_TRUE(Bad.ClassesByHolder.empty());
+}
+
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;

@@ -131,6 +131,20 @@ struct ExclusiveContexts {
   SourcePos Pos;
 };
 
+/// A struct whose locks are classed by where the object is held (rules'
+/// class_by_holder): Xen's rangesets are one struct for a domain's I/O
+/// capabilities, the p2m's log-dirty ranges and vPCI's private BAR maps, and
+/// only the last is locked across a callback into the p2m.  As lockdep keys
+/// a lock class by its initialisation site, each holder (the member a
+/// pointer to the object is loaded from, or the constructor call a local is
+/// set from) is its own node of the order graph.
+struct ClassByHolder {
+  std::string Type;                      ///< Struct tag ("rangeset").
+  std::vector<std::string> Constructors; ///< Calls returning a new object.
+  std::string Why;
+  SourcePos Pos;
+};
+
 struct SleepingRule {
   std::string Function;
   /// Optional: index of a GFP-flags argument; the call sleeps only when the
@@ -166,6 +180,7 @@ struct RuleSet {
   /// of one object (a hypercall holding the target domain's paging lock
   /// copies into the calling domain's memory under its p2m lock).
   std::vector<std::string> RunningContext;
+  std::vector<ClassByHolder> ClassesByHolder;
   std::vector<ExclusiveContexts> Exclusive;
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
