@@ -432,9 +432,13 @@ Chain extend(const Chain &Prefix, const Chain &Suffix) {
   if (Out.size() <= MaxChainLength)
     return Out;
   // Keep both ends: where the chain starts, and the acquisition (or the
-  // need) it leads to, which is the part a reviewer acts on.
+  // need) it leads to, which is the part a reviewer acts on.  The gap is
+  // marked, so that no one reads the two ends as one call.
   Chain Cut(Out.begin(), Out.begin() + 2);
-  Cut.insert(Cut.end(), Out.end() - (MaxChainLength - 2), Out.end());
+  const WitnessStep &Gap = Out[2];
+  Cut.push_back(WitnessStep{Gap.Loc, Gap.Function,
+                            Symbol(Gap.Function.str() + " ... (calls not shown)")});
+  Cut.insert(Cut.end(), Out.end() - (MaxChainLength - 3), Out.end());
   return Cut;
 }
 
@@ -758,8 +762,11 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   if (From.empty() || To.empty() ||
       (From == To && FromHolder == ToHolder))
     return;
-  Chain W = extend(HeldSite, ToPath);
-  size_t ToStart = std::min(HeldSite.size(), W.size());
+  // How the held lock was taken, then the way to the new one: each half is
+  // cut on its own (extend()), so neither loses the acquisition it ends in.
+  Chain W = HeldSite;
+  W.insert(W.end(), ToPath.begin(), ToPath.end());
+  size_t ToStart = HeldSite.size();
   // The running context's instance taken under a parameter's: only a
   // caller knows whether the parameter is the running context too.
   bool OwnersUndecided = ToOwner == OwnerCurrent && FromOwner >= 0;
