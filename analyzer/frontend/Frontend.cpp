@@ -109,11 +109,11 @@ public:
     for (const std::string &Fn : Rules.RunningContext)
       RunningContext.insert(Fn);
     llvm::StringMap<llvm::StringSet<>> HolderTypes;
-    for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
+    for (const rules::ClassByHolder &C : Rules.ClassesByHolder) {
+      llvm::StringSet<> &Constructors = HolderTypes[C.Type];
       for (const std::string &Fn : C.Constructors)
-        HolderTypes[C.Type].insert(Fn);
-    for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
-      HolderTypes.try_emplace(C.Type);
+        Constructors.insert(Fn);
+    }
     LockIdentity Ids(SM, Ctx.getLangOpts(), LockTypes, Transparent,
                      RunningContext, HolderTypes);
     llvm::DenseSet<const FunctionDecl *> Queued;
