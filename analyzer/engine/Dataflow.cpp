@@ -11,7 +11,6 @@
 #include "engine/Analysis.h"
 #include "engine/Summary.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/GlobPattern.h"
 
 #include <algorithm>
@@ -374,14 +373,18 @@ bool intersectInto(PathState &A, const PathState &B) {
 }
 
 /// The local pointer a lock is reached through ("&desc->lock" -> "desc"),
-/// or empty.
-Symbol lockBase(llvm::StringRef Text) {
+/// or empty.  With Bare, also a wrapper's argument spelled as the pointer
+/// itself ("evtchn_write_lock(d2)" -> "d2").
+Symbol lockBase(llvm::StringRef Text, bool Bare = false) {
   Text.consume_front("&");
   size_t End = 0;
   while (End < Text.size() &&
          (std::isalnum((unsigned char)Text[End]) || Text[End] == '_'))
     ++End;
-  if (End == 0 || !Text.substr(End).starts_with("->"))
+  if (End == 0 || std::isdigit((unsigned char)Text[0]))
+    return Symbol();
+  llvm::StringRef Rest = Text.substr(End);
+  if (!Rest.starts_with("->") && !(Bare && Rest.empty()))
     return Symbol();
   return Symbol(Text.substr(0, End));
 }
@@ -409,22 +412,6 @@ std::vector<Symbol> droppedThroughCall(const PathState &S,
   return Out;
 }
 
-
-/// The pointer variable a lock's spelling dereferences: "d2" for
-/// "&d2->event_lock", "d2->lock" or a wrapper's argument "d2"; empty for
-/// anything else ("&global_lock", "&p->q->lock" is p's, "*lp").
-llvm::StringRef dereferencedVariable(llvm::StringRef Text) {
-  Text = Text.trim().ltrim('&').ltrim(" (");
-  size_t End = 0;
-  while (End < Text.size() && (llvm::isAlnum(Text[End]) || Text[End] == '_'))
-    ++End;
-  if (End == 0 || llvm::isDigit(Text[0]))
-    return {};
-  llvm::StringRef Rest = Text.drop_front(End).ltrim(" )");
-  if (Rest.empty() || Rest.starts_with("->"))
-    return Text.take_front(End);
-  return {};
-}
 
 Chain extend(const Chain &Prefix, const Chain &Suffix) {
   Chain Out = Prefix;
@@ -968,10 +955,10 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   // test of it is decided (evtchn_close()'s "if ( d2 == NULL )" after
   // "goto again" with d2's lock held).  Locals only: a fact on a parameter
   // becomes a condition of the summary's outcomes, which this is not.
-  if (llvm::StringRef V = dereferencedVariable(Text);
-      !V.empty() && !S.findFact(Symbol(V)) &&
-      std::find(F.Params.begin(), F.Params.end(), Symbol(V)) == F.Params.end())
-    S.addFact({Symbol(V), 0, true, {Symbol(V)}, false});
+  if (Symbol V = lockBase(Text, /*Bare=*/true);
+      !V.empty() && !S.findFact(V) &&
+      std::find(F.Params.begin(), F.Params.end(), V) == F.Params.end())
+    S.addFact({V, 0, true, {V}, false});
   if (Owner != OwnerNone && !isParamLock(Lock))
     Obs.Instances.insert(Lock);
   Contexts |= Own;

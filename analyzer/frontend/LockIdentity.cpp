@@ -8,7 +8,6 @@
 #include "clang/Lex/Lexer.h"
 
 #include <functional>
-#include <optional>
 #include <vector>
 
 using namespace clang;
@@ -98,21 +97,30 @@ LockIdentity::writesIn(const FunctionDecl *FD) const {
   return It->second;
 }
 
+llvm::ArrayRef<const Expr *>
+LockIdentity::assignedValues(const VarDecl *VD, const FunctionDecl *FD) const {
+  const Writes &W = writesIn(FD);
+  auto It = W.find(VD);
+  return It == W.end() ? llvm::ArrayRef<const Expr *>() : It->second;
+}
+
 namespace {
-/// The origin a set of values agrees on: OwnerAny once two differ (or one
-/// is unknown), and for no value at all.
-class Agreement {
+/// The value a set of values agrees on (an origin, a holder): Unknown once
+/// two differ (or one is Unknown), and for no value at all.
+template <typename T> class Agreement {
 public:
-  void add(int8_t O) {
-    Origin = Empty || O == Origin ? O : (int8_t)OwnerAny;
+  explicit Agreement(T Unknown) : Value(Unknown), Unknown(std::move(Unknown)) {}
+  void add(T V) {
+    Value = Empty || V == Value ? std::move(V) : Unknown;
     Empty = false;
   }
   /// Nothing added later can make the values agree again.
-  bool disagrees() const { return !Empty && Origin == OwnerAny; }
-  int8_t result() const { return Empty ? (int8_t)OwnerAny : Origin; }
+  bool disagrees() const { return !Empty && Value == Unknown; }
+  T result() const { return Empty ? Unknown : Value; }
 
 private:
-  int8_t Origin = OwnerAny;
+  T Value;
+  T Unknown;
   bool Empty = true;
 };
 
@@ -141,7 +149,7 @@ int8_t LockIdentity::returnedOrigin(const FunctionDecl *FD, unsigned NullArgs,
   collectReturns(Def->getBody(), Returns);
   unsigned SavedNull = NullParams;
   NullParams = NullArgs;
-  Agreement Values;
+  Agreement<int8_t> Values(OwnerAny);
   for (const Expr *V : Returns) {
     if (V && V->isNullPointerConstant(Def->getASTContext(),
                                       Expr::NPC_ValueDependentIsNotNull))
@@ -253,7 +261,7 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       // caller's argument, for a parameter) and each plain assignment.
       if (!Visiting.insert(VD).second)
         return OwnerAny;
-      Agreement Values;
+      Agreement<int8_t> Values(OwnerAny);
       auto Agree = [&](int8_t O) { Values.add(O); };
       if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
         auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
@@ -265,10 +273,8 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       } else if (VD->getInit()) {
         Agree(originOf(VD->getInit(), FD, Depth));
       }
-      const Writes &W = writesIn(FD);
-      if (auto It = W.find(VD); It != W.end())
-        for (const Expr *Value : It->second)
-          Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
+      for (const Expr *Value : assignedValues(VD, FD))
+        Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
       Visiting.erase(VD);
       return Values.result();
     }
@@ -323,24 +329,18 @@ std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const 
     if (!FD || !FD->hasBody() || !Visiting.insert(VD).second)
       return "";
     // Every value the local gets must agree.
-    std::optional<std::string> Agreed;
-    auto Agree = [&](const Expr *Value) {
-      std::string H = Value ? Of(Value, Depth + 1) : "";
-      Agreed = !Agreed || *Agreed == H ? H : "";
-    };
+    Agreement<std::string> Values("");
     if (VD->getInit())
-      Agree(VD->getInit());
-    const Writes &W = writesIn(FD);
-    if (auto It = W.find(VD); It != W.end())
-      for (const Expr *Value : It->second) {
-        // "mem = NULL" after a free designates no object.
-        if (Value && Value->isNullPointerConstant(FD->getASTContext(),
-                                                  Expr::NPC_ValueDependentIsNotNull))
-          continue;
-        Agree(Value);
-      }
+      Values.add(Of(VD->getInit(), Depth + 1));
+    for (const Expr *Value : assignedValues(VD, FD)) {
+      // "mem = NULL" after a free designates no object.
+      if (Value && Value->isNullPointerConstant(FD->getASTContext(),
+                                                Expr::NPC_ValueDependentIsNotNull))
+        continue;
+      Values.add(Value ? Of(Value, Depth + 1) : "");
+    }
     Visiting.erase(VD);
-    return Agreed.value_or("");
+    return Values.result();
   };
   return Of(E, 0);
 }

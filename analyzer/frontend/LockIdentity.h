@@ -95,6 +95,10 @@ private:
   /// (Xen's "current" is "(get_current())", itself a macro).
   bool isRunningContextMacro(const clang::Expr *E) const;
   const Writes &writesIn(const clang::FunctionDecl *FD) const;
+  /// The values local VD is plainly assigned in FD's body (a null entry for
+  /// a write whose value is not known), its initialiser aside.
+  llvm::ArrayRef<const clang::Expr *> assignedValues(const clang::VarDecl *VD,
+                                                     const clang::FunctionDecl *FD) const;
   const clang::SourceManager &SM;
   const clang::LangOptions &LO;
   const llvm::StringSet<> &LockTypes;
