@@ -1,8 +1,9 @@
 //===- Dataflow.cpp - Path-sensitive lockset dataflow over one CFG --------===//
 //
 // Each block holds a small set of path states.  States that hold the same
-// locks are merged (their branch facts intersected); states that differ in
-// what they hold stay apart, so "if (!held) lock(); ... if (!held) unlock();"
+// locks are merged (their branch facts intersected) unless their facts
+// contradict (joinPartner()); states that differ in what they hold stay
+// apart, so "if (!held) lock(); ... if (!held) unlock();"
 // keeps the two paths separate and correlates the second test with the
 // first - where a lockset join (as in Clang's thread-safety analysis) would
 // report a spurious imbalance.
@@ -28,6 +29,8 @@ namespace lockwise {
 namespace {
 
 constexpr size_t MaxStatesPerBlock = 32;
+/// States with one lockset kept apart by contradicting facts (joinPartner).
+constexpr size_t MaxFactSplits = 4;
 constexpr size_t MaxSummaryCalls = 32;
 
 /// __GFP_DIRECT_RECLAIM in Linux 6.1 (include/linux/gfp_types.h): an
@@ -245,6 +248,10 @@ struct PathState {
   /// Locks a branch found held ("if (p2m_locked_by_me(p2m))"): the caller
   /// holds them on this path.  Sorted.
   std::vector<Symbol> Assumed;
+  /// Parameters (by index) this path has assigned: a branch fact on one
+  /// says nothing about what the caller passed ("while (len) ... len -=
+  /// done;" then "return true" is not "when len == 0").
+  uint64_t WrittenParams = 0;
 
   std::string signature() const {
     std::string S;
@@ -310,7 +317,11 @@ struct PathState {
 /// Forgets what a write of Vars (and, with Memory, of memory) falsifies:
 /// branch facts that mention them, and call results bound to them.
 void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
-                  bool Memory) {
+                  bool Memory, const std::vector<Symbol> &Params) {
+  for (Symbol V : Vars)
+    for (size_t I = 0; I < Params.size() && I < 64; ++I)
+      if (Params[I] == V)
+        S.WrittenParams |= uint64_t(1) << I;
   std::erase_if(S.Facts, [&](const FactValue &Fv) {
     if (Memory && Fv.Memory)
       return true;
@@ -353,6 +364,10 @@ bool intersectInto(PathState &A, const PathState &B) {
     A.ReturnValue = -1;
     Changed = true;
   }
+  if ((A.WrittenParams | B.WrittenParams) != A.WrittenParams) {
+    A.WrittenParams |= B.WrittenParams;
+    Changed = true;
+  }
   size_t AssumedBefore = A.Assumed.size();
   intersectSorted(A.Assumed, B.Assumed);
   Changed |= A.Assumed.size() != AssumedBefore;
@@ -372,11 +387,51 @@ bool intersectInto(PathState &A, const PathState &B) {
   return Changed;
 }
 
+/// Whether A and B hold opposite branch facts on one condition.
+bool factsConflict(const PathState &A, const PathState &B) {
+  for (const FactValue &F : A.Facts)
+    if (const FactValue *O = B.findFact(F.Key); O && O->Value != F.Value)
+      return true;
+  return false;
+}
+
+/// How many branch facts A and B agree on.
+size_t sharedFacts(const PathState &A, const PathState &B) {
+  size_t N = 0;
+  for (const FactValue &F : A.Facts)
+    if (const FactValue *O = B.findFact(F.Key); O && O->Value == F.Value)
+      ++N;
+  return N;
+}
+
+/// The state S joins among Same, the states that hold what it holds: one
+/// whose facts do not contradict S's, or null to keep S apart.  States
+/// are merged by lockset (their facts intersected), except that
+/// contradicting facts keep them apart: "if (a && b) lock(); ... if (a &&
+/// b) unlock();" reaches the second test on two lock-free paths, !a and
+/// a && !b, and intersecting those would forget that neither takes the
+/// locked branch.  Past MaxFactSplits such states, S joins the one it
+/// agrees with most, which loses the fewest facts.
+PathState *joinPartner(llvm::ArrayRef<PathState *> Same, const PathState &S) {
+  PathState *Closest = nullptr;
+  size_t MostShared = 0;
+  for (PathState *Old : Same) {
+    if (!factsConflict(*Old, S))
+      return Old;
+    size_t Shared = sharedFacts(*Old, S);
+    if (!Closest || Shared > MostShared)
+      Closest = Old, MostShared = Shared;
+  }
+  return Same.size() >= MaxFactSplits ? Closest : nullptr;
+}
+
 /// The local pointer a lock is reached through ("&desc->lock" -> "desc"),
 /// or empty.  With Bare, also a wrapper's argument spelled as the pointer
 /// itself ("evtchn_write_lock(d2)" -> "d2").
 Symbol lockBase(llvm::StringRef Text, bool Bare = false) {
-  Text.consume_front("&");
+  // "&x" is the address of x itself, not a pointer x: only "&x->lock" has
+  // a base.
+  Bare &= !Text.consume_front("&");
   size_t End = 0;
   while (End < Text.size() &&
          (std::isalnum((unsigned char)Text[End]) || Text[End] == '_'))
@@ -811,13 +866,17 @@ ParamConditions
 FunctionAnalysis::paramConditions(const PathState &S,
                                   const ParamConditions &Inherited) const {
   ParamConditions Out;
+  auto Written = [&](size_t I) {
+    return I < 64 && (S.WrittenParams >> I & 1);
+  };
   for (const FactValue &Fv : S.Facts) {
     if (Fv.MaskParam >= 0) {
-      Out.push_back({Fv.MaskParam, Fv.Value, Fv.Mask});
+      if (!Written(Fv.MaskParam))
+        Out.push_back({Fv.MaskParam, Fv.Value, Fv.Mask});
       continue;
     }
     for (size_t I = 0; I < F.Params.size(); ++I)
-      if (Fv.Key == F.Params[I])
+      if (Fv.Key == F.Params[I] && !Written(I))
         Out.push_back({(int)I, Fv.Value});
   }
   for (const ParamCondition &C : Inherited)
@@ -834,6 +893,50 @@ int testedReturn(int Returns, const std::vector<int> &All) {
   bool AnyZero = std::count(All.begin(), All.end(), 0) != 0;
   bool AnyKnownNonZero = std::count(All.begin(), All.end(), 1) != 0;
   return Returns < 0 && AnyZero && !AnyKnownNonZero ? 1 : Returns;
+}
+
+/// The one condition A and B disagree on, when they differ in nothing
+/// else: "p" and "!p" on the same parameter (and mask).
+std::optional<ParamCondition> complementaryCondition(const Outcome &A,
+                                                     const Outcome &B) {
+  if (A.When.size() != B.When.size())
+    return std::nullopt;
+  Outcome X = A, Y = B;
+  X.When.clear();
+  Y.When.clear();
+  if (!(X == Y))
+    return std::nullopt;
+  std::optional<ParamCondition> Split;
+  for (const ParamCondition &C : A.When) {
+    if (std::find(B.When.begin(), B.When.end(), C) != B.When.end())
+      continue;
+    ParamCondition Flip = C;
+    Flip.NonZero = !C.NonZero;
+    if (Split || std::find(B.When.begin(), B.When.end(), Flip) == B.When.end())
+      return std::nullopt;
+    Split = C;
+  }
+  return Split;
+}
+
+/// Outcomes that differ only by a parameter's test, taken both ways, are
+/// one outcome that does not depend on it: (A && p) || (A && !p) is A.
+/// Keeping them apart would make the parameter look like it tells the
+/// caller whether a lock is held ("return info ? lock_desc(info, pflags) :
+/// NULL", where the callee split on "if (pflags)").
+void mergeComplementaryOutcomes(std::vector<Outcome> &Outcomes) {
+  for (bool Merged = true; Merged;) {
+    Merged = false;
+    for (size_t I = 0; I < Outcomes.size() && !Merged; ++I)
+      for (size_t J = I + 1; J < Outcomes.size() && !Merged; ++J) {
+        std::optional<ParamCondition> C = complementaryCondition(Outcomes[I], Outcomes[J]);
+        if (!C)
+          continue;
+        std::erase(Outcomes[I].When, *C);
+        Outcomes.erase(Outcomes.begin() + J);
+        Merged = true;
+      }
+  }
 }
 
 /// Whether two outcomes' parameter conditions cannot both hold, leaving
@@ -955,7 +1058,8 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
   // test of it is decided (evtchn_close()'s "if ( d2 == NULL )" after
   // "goto again" with d2's lock held).  Locals only: a fact on a parameter
   // becomes a condition of the summary's outcomes, which this is not.
-  if (Symbol V = lockBase(Text, /*Bare=*/true);
+  // A global lock spelled as itself ("xs_state_lock") has no pointer.
+  if (Symbol V = lockBase(Text, /*Bare=*/Text != Lock);
       !V.empty() && !S.findFact(V) &&
       std::find(F.Params.begin(), F.Params.end(), V) == F.Params.end())
     S.addFact({V, 0, true, {V}, false});
@@ -1268,14 +1372,15 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   }
 
   // Forget what the call may have changed.
-  forgetWrites(S, E.Vars, /*Memory=*/false);
+  forgetWrites(S, E.Vars, /*Memory=*/false, F.Params);
   if (AllOutcomes.empty())
     return;
 
   // One state per distinct outcome of the callee(s).
   PathState Base = S;
-  bool First = true;
-  std::set<std::string> Seen;
+  // The states the outcomes lead to, each with what tells it apart: its
+  // locks and the value the call returned.
+  std::vector<std::pair<std::string, PathState>> Produced;
   for (size_t I = 0; I < AllOutcomes.size(); ++I) {
     const Outcome &O = *AllOutcomes[I];
     const Summary *Sum = nullptr;
@@ -1374,15 +1479,20 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       }
     }
     std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
-    if (!Seen.insert(Sig).second)
-      continue;
-    if (First) {
-      S = std::move(N);
-      First = false;
-    } else {
-      Forked.push_back(std::move(N));
-    }
+    std::vector<PathState *> Same;
+    for (auto &[OtherSig, Other] : Produced)
+      if (OtherSig == Sig)
+        Same.push_back(&Other);
+    if (PathState *Into = joinPartner(Same, N))
+      intersectInto(*Into, N);
+    else
+      Produced.emplace_back(std::move(Sig), std::move(N));
   }
+  for (size_t I = 0; I < Produced.size(); ++I)
+    if (I == 0)
+      S = std::move(Produced[I].second);
+    else
+      Forked.push_back(std::move(Produced[I].second));
 }
 
 void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
@@ -1421,6 +1531,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     T.Atomic = !E.Sleeps;
     T.Text = E.Lock.Text;
     T.Site = std::make_shared<const Chain>(Path);
+    S.Results.erase(E.TryId); // a try run again (in a loop) is a new result
     std::erase_if(S.Pending, [&](const PendingTry &X) { return X.TryId == E.TryId; });
     S.Pending.push_back(std::move(T));
     std::sort(S.Pending.begin(), S.Pending.end(),
@@ -1434,6 +1545,10 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     return;
   }
   case EventKind::Call: {
+    // A call run again (in a loop) returns a new result: what the previous
+    // iteration's tests said about it is stale.
+    if (E.TryId >= 0)
+      S.Results.erase(E.TryId);
     for (const std::string &V : E.Vars)
       writeVariable(
           S, V, E.Loc,
@@ -1496,7 +1611,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
                                          V.substr(V[0] == '@') + "' here")};
           },
           E.Direction);
-    forgetWrites(S, E.Vars, E.KillsMemory);
+    forgetWrites(S, E.Vars, E.KillsMemory, F.Params);
     if (!E.BindVar.empty() && E.TryId >= 0)
       S.Binds[E.BindVar] = E.TryId;
     // "lock = NULL": a later "if (lock)" knows the answer.
@@ -1821,12 +1936,30 @@ LoopBodies backEdges(const FunctionFacts &F) {
   return Loops;
 }
 
+/// Developer aid (LOCKWISE_DEBUG_STATES=f): a block's path states in f,
+/// each as its signature, branch facts and known call results, on stderr.
+void dumpStates(const char *Where, unsigned Block,
+                const std::vector<PathState> &States) {
+  std::fprintf(stderr, "%s %u, %zu states:\n", Where, Block, States.size());
+  for (const PathState &S : States) {
+    std::fprintf(stderr, "  [%s] returns %d;", S.signature().c_str(), S.ReturnValue);
+    for (const FactValue &Fv : S.Facts)
+      std::fprintf(stderr, " %s%s", Fv.Value ? "" : "!", Fv.Key.str().c_str());
+    for (auto [Id, Value] : S.Results)
+      std::fprintf(stderr, " call#%d=%d", Id, Value);
+    std::fprintf(stderr, "\n");
+  }
+}
+
 /// Adds S to a block's entry set; true if the set changed.
 bool mergeInto(std::vector<PathState> &Set, PathState S, bool &Overflow) {
   std::string Sig = S.signature();
+  std::vector<PathState *> Same;
   for (PathState &Old : Set)
     if (Old.signature() == Sig)
-      return intersectInto(Old, S);
+      Same.push_back(&Old);
+  if (PathState *Into = joinPartner(Same, S))
+    return intersectInto(*Into, S);
   if (Set.size() >= MaxStatesPerBlock) {
     Overflow = true;
     return false;
@@ -1845,6 +1978,8 @@ void FunctionAnalysis::run() {
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
   std::vector<PathState> ExitStates;
   LoopBodies Loops = backEdges(F);
+  const char *TraceOf = std::getenv("LOCKWISE_DEBUG_STATES");
+  bool Trace = TraceOf && F.Name == TraceOf;
   size_t Visits = 0, Budget = 64 * N + 256;
   bool Overflow = false;
   while (!Work.empty()) {
@@ -1856,7 +1991,11 @@ void FunctionAnalysis::run() {
     Work.erase(Work.begin());
     const Block &B = F.Blocks[Id];
     std::vector<PathState> States = In[Id];
+    if (Trace)
+      dumpStates("entry of block", Id, States);
     transferBlock(B, States);
+    if (Trace)
+      dumpStates("exit of block", Id, States);
     if (Id == F.Exit || B.Succs.empty()) {
       if (Id == F.Exit)
         for (PathState &S : States)
@@ -1985,6 +2124,7 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     if (std::find(Out.Outcomes.begin(), Out.Outcomes.end(), O) == Out.Outcomes.end())
       Out.Outcomes.push_back(std::move(O));
   }
+  mergeComplementaryOutcomes(Out.Outcomes);
   std::vector<int> OutcomeReturns;
   for (const Outcome &O : Out.Outcomes)
     OutcomeReturns.push_back(O.Returns);

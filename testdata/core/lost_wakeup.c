@@ -39,3 +39,23 @@ void xs_watch_msg_quiet(int thread_busy)
   if (!thread_busy)
     wake_up(&watch_events_waitq);
 }
+
+// xenbus_xs.c:144-158 (xs_request_exit): the wake-up is skipped when no
+// suspend is waiting.  The global lock taken on the way is no condition.
+DECLARE_WAIT_QUEUE_HEAD(state_exit_wq);
+int state_users;
+int suspend_active;
+
+void suspend_wait(void)
+{
+  wait_event(state_exit_wq, state_users == 0);
+}
+
+void request_exit(void)
+{
+  spin_lock(&watch_events_lock);
+  state_users--; // expected-warning{{'state_users' is changed without waking 'state_exit_wq', whose waiters test 'state_users == 0'; the wake-up is skipped when !(suspend_active)}}
+  spin_unlock(&watch_events_lock);
+  if (suspend_active && !state_users)
+    wake_up(&state_exit_wq);
+}
