@@ -30,7 +30,7 @@ namespace {
 
 constexpr size_t MaxStatesPerBlock = 32;
 /// States with one lockset kept apart by contradicting facts (joinPartner).
-constexpr size_t MaxFactSplits = 4;
+constexpr size_t MaxFactSplits = 2;
 constexpr size_t MaxSummaryCalls = 32;
 
 /// __GFP_DIRECT_RECLAIM in Linux 6.1 (include/linux/gfp_types.h): an
@@ -1951,20 +1951,29 @@ void dumpStates(const char *Where, unsigned Block,
   }
 }
 
+/// A block's entry states, each with its signature: merging compares
+/// signatures with every state already there, and a join (intersectInto)
+/// never changes one.
+struct EntrySet {
+  std::vector<PathState> States;
+  std::vector<std::string> Sigs;
+};
+
 /// Adds S to a block's entry set; true if the set changed.
-bool mergeInto(std::vector<PathState> &Set, PathState S, bool &Overflow) {
+bool mergeInto(EntrySet &Set, PathState S, bool &Overflow) {
   std::string Sig = S.signature();
   std::vector<PathState *> Same;
-  for (PathState &Old : Set)
-    if (Old.signature() == Sig)
-      Same.push_back(&Old);
+  for (size_t I = 0; I < Set.States.size(); ++I)
+    if (Set.Sigs[I] == Sig)
+      Same.push_back(&Set.States[I]);
   if (PathState *Into = joinPartner(Same, S))
     return intersectInto(*Into, S);
-  if (Set.size() >= MaxStatesPerBlock) {
+  if (Set.States.size() >= MaxStatesPerBlock) {
     Overflow = true;
     return false;
   }
-  Set.push_back(std::move(S));
+  Set.States.push_back(std::move(S));
+  Set.Sigs.push_back(std::move(Sig));
   return true;
 }
 
@@ -1973,8 +1982,9 @@ void FunctionAnalysis::run() {
   if (N == 0)
     return;
   entryNeeds();
-  std::vector<std::vector<PathState>> In(N);
-  In[F.Entry].push_back(PathState());
+  std::vector<EntrySet> In(N);
+  bool Ignored = false;
+  mergeInto(In[F.Entry], PathState(), Ignored);
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
   std::vector<PathState> ExitStates;
   LoopBodies Loops = backEdges(F);
@@ -1990,7 +2000,7 @@ void FunctionAnalysis::run() {
     unsigned Id = *Work.begin();
     Work.erase(Work.begin());
     const Block &B = F.Blocks[Id];
-    std::vector<PathState> States = In[Id];
+    std::vector<PathState> States = In[Id].States;
     if (Trace)
       dumpStates("entry of block", Id, States);
     transferBlock(B, States);
@@ -2028,7 +2038,7 @@ void FunctionAnalysis::run() {
     Obs.Incomplete = true;
   // The exit block may have been processed several times: keep the states
   // of its final entry set.
-  ExitStates = In[F.Exit];
+  ExitStates = In[F.Exit].States;
   finish(ExitStates);
 }
 
