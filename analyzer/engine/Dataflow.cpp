@@ -571,6 +571,8 @@ std::string locKey(const SrcLoc &L) {
   return L.File + ":" + std::to_string(L.Line) + ":" + std::to_string(L.Column);
 }
 
+bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args);
+
 class FunctionAnalysis {
 public:
   FunctionAnalysis(const Program &P, const FunctionFacts &F,
@@ -638,6 +640,25 @@ private:
     if (A.Param >= 0 && (size_t)A.Param < F.Params.size())
       return F.Params[A.Param];
     return A.Var;
+  }
+  /// allows(), and no branch fact of the path contradicts a condition on an
+  /// argument that is our parameter or local passed as is: after
+  /// "ASSERT(!(flags & IOMMUF_preempt))", iommu_map()'s preemption check
+  /// under "flags & IOMMUF_preempt" is not reached.
+  bool allowsHere(const PathState &S, const ParamConditions &When,
+                  const Event &E) const {
+    if (!allows(When, E.Args))
+      return false;
+    for (const ParamCondition &C : When) {
+      Symbol Name = argFact(E, C.Param);
+      if (Name.empty())
+        continue;
+      const FactValue *Known =
+          S.findFact(C.Mask ? Symbol(maskKey(Name.str(), C.Mask)) : Name);
+      if (Known && Known->Value != C.NonZero)
+        return false;
+    }
+    return true;
   }
   /// How the caller spells a callee's lock: the argument for a parameter's
   /// lock ("$0" -> "rchn"), the callee's spelling with its parameter
@@ -1272,7 +1293,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     if (Targets.size() > 1)
       Step.Message = F.Name + " calls " + TName + " through " + E.FptrKey;
     for (const SummaryAcquire &A : Sum.Acquires) {
-      if (!allows(A.When, E.Args))
+      if (!allowsHere(S, A.When, E))
         continue;
       // Reached only through code that cannot run where we do (an EPT
       // handler from shadow-paging code).
@@ -1327,7 +1348,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::string To = substitute(D.To, E.Args);
       if (From.empty() || To.empty())
         continue;
-      if ((D.RecursiveTarget && S.findHeld(To)) || !allows(D.When, E.Args))
+      if ((D.RecursiveTarget && S.findHeld(To)) || !allowsHere(S, D.When, E))
         continue;
       Chain Prefix{Step};
       Chain Head(D.Witness.begin(), D.Witness.begin() + D.ToStart);
@@ -1344,7 +1365,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       sleepAt(S, Sum.SleepsWhat, extend({Step}, Sum.Sleeps), E.Loc,
               substituteAll(Sum.SleepsDropped, E.Args));
     for (const SummaryNeed &N : Sum.Needs)
-      if (allows(N.When, E.Args))
+      if (allowsHere(S, N.When, E))
         needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
                    extend({Step}, N.Path), E.Loc,
                    forwardConditions(N.When, E.Args));

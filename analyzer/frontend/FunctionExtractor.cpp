@@ -75,6 +75,21 @@ const FunctionDecl *designatedFunction(const Expr *E) {
   return nullptr;
 }
 
+/// The asserted condition of a compiled-out assertion, or null.  Xen's
+/// release-build ASSERT(p) is "do { if ( 0 && (p) ) {} } while (0)"
+/// (xen/include/xen/lib.h:65): p is not evaluated, yet the code after it
+/// is written for p, as the Clang static analyzer reads an assert.  T is a
+/// block's terminator: the "0 &&" of such a macro's expansion.
+static const Expr *compiledOutAssertion(const Stmt *T) {
+  auto *BO = dyn_cast_or_null<BinaryOperator>(T);
+  if (!BO || BO->getOpcode() != BO_LAnd || !BO->getBeginLoc().isMacroID())
+    return nullptr;
+  auto *Zero = dyn_cast<IntegerLiteral>(BO->getLHS()->IgnoreParenImpCasts());
+  if (!Zero || Zero->getValue() != 0)
+    return nullptr;
+  return BO->getRHS()->IgnoreParens();
+}
+
 std::string fptrKeyOf(const Expr *E, const FunctionDecl *InFunction,
                       const SourceManager &SM) {
   E = stripCasts(E);
@@ -316,6 +331,14 @@ std::optional<FunctionFacts> Extraction::run() {
       continue;
     for (const CFGBlock::AdjacentBlock &Succ : CB->succs())
       B.Succs.push_back(Succ.isReachable() ? (int)Succ->getBlockID() : -1);
+    if (const Expr *P = compiledOutAssertion(CB->getTerminatorStmt());
+        P && B.Succs.size() == 2) {
+      // What the assertion says holds on the way on: a branch whose true
+      // edge continues past it and whose false edge is never taken.
+      B.Cond = reduceCondition(P);
+      B.Succs = {B.Succs[1], -1};
+      continue;
+    }
     if (B.Succs.size() == 2)
       if (const Stmt *T = CB->getTerminatorStmt()) {
         const Expr *Cond = dyn_cast_or_null<Expr>(
