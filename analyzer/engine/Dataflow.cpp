@@ -703,6 +703,7 @@ private:
     std::sort(Out.begin(), Out.end());
     return Out;
   }
+  bool caseFilter(PathState &S, const Block &B, size_t I, unsigned Origin);
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
                   unsigned Origin);
   void finish(const std::vector<PathState> &ExitStates);
@@ -1998,6 +1999,23 @@ bool mergeInto(EntrySet &Set, PathState S, bool &Overflow) {
   return true;
 }
 
+/// A switch's edge I: its case value holds there; on the default edge
+/// (the last), none of the cases' values does.  False if the path's facts
+/// rule the edge out.
+bool FunctionAnalysis::caseFilter(PathState &S, const Block &B, size_t I,
+                                  unsigned Origin) {
+  if (I >= B.CaseConds.size())
+    return true;
+  if (I + 1 < B.CaseConds.size())
+    return B.CaseConds[I].K == Condition::None ||
+           edgeFilter(S, B.CaseConds[I], /*TrueEdge=*/true, Origin);
+  for (size_t J = 0; J + 1 < B.CaseConds.size(); ++J)
+    if (B.CaseConds[J].K != Condition::None &&
+        !edgeFilter(S, B.CaseConds[J], /*TrueEdge=*/false, Origin))
+      return false;
+  return true;
+}
+
 void FunctionAnalysis::run() {
   size_t N = F.Blocks.size();
   if (N == 0)
@@ -2048,6 +2066,8 @@ void FunctionAnalysis::run() {
           });
         if (B.Succs.size() == 2 && B.Cond.K != Condition::None &&
             !edgeFilter(X, B.Cond, I == 0, Id))
+          continue;
+        if (!B.CaseConds.empty() && !caseFilter(X, B, I, Id))
           continue;
         Changed |= mergeInto(In[Succ], std::move(X), Overflow);
       }

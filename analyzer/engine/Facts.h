@@ -158,6 +158,11 @@ inline std::string equalityKey(llvm::StringRef A, llvm::StringRef B) {
 
 /// The branch-fact key of "V & Mask" (a flag test on a local or parameter),
 /// the same however the source spells the mask.
+/// The branch-fact key of "v == n" / "v < n" (Condition::IntVar).
+inline std::string intKey(llvm::StringRef V, bool Eq, int64_t N) {
+  return V.str() + (Eq ? " == " : " < ") + std::to_string(N);
+}
+
 inline std::string maskKey(llvm::StringRef V, uint64_t Mask) {
   return V.str() + " & " + std::to_string(Mask);
 }
@@ -197,6 +202,10 @@ struct Block {
   /// block has one or two: inline, not a heap allocation each.
   llvm::SmallVector<int, 2> Succs;
   Condition Cond;
+  /// A switch on a local or parameter: per successor, the "v == case"
+  /// condition its label says (None when it is not a plain constant); the
+  /// last successor is the default, where none of the others holds.
+  std::vector<Condition> CaseConds;
 };
 
 struct FunctionFacts {

@@ -156,6 +156,7 @@ void to_json(json &J, const Block &B) {
            {"succ", std::vector<int>(B.Succs.begin(), B.Succs.end())}};
   if (!B.Events.empty()) J["ev"] = B.Events;
   if (B.Cond.K != Condition::None) J["cond"] = B.Cond;
+  if (!B.CaseConds.empty()) J["cases"] = B.CaseConds;
 }
 void from_json(const json &J, Block &B) {
   B.Id = J.at("id").get<unsigned>();
@@ -163,6 +164,7 @@ void from_json(const json &J, Block &B) {
     B.Succs.push_back(S.get<int>());
   if (J.contains("ev")) B.Events = J["ev"].get<std::vector<Event>>();
   if (J.contains("cond")) B.Cond = J["cond"].get<Condition>();
+  if (J.contains("cases")) B.CaseConds = J["cases"].get<std::vector<Condition>>();
 }
 
 void to_json(json &J, const FunctionFacts &F) {

@@ -200,6 +200,9 @@ private:
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
+  /// Block::CaseConds of a switch on a plain local or parameter, or none.
+  std::vector<Condition> caseConditions(const SwitchStmt *SS,
+                                        const CFGBlock &CB) const;
   void recordWaitMacro(const CallExpr *CE, Event &Ev);
   /// The name and the argument text of the outermost expansion of a macro
   /// whose name satisfies Pred around L, if any.
@@ -339,6 +342,8 @@ std::optional<FunctionFacts> Extraction::run() {
       B.Succs = {B.Succs[1], -1};
       continue;
     }
+    if (auto *SS = dyn_cast_or_null<SwitchStmt>(CB->getTerminatorStmt()))
+      B.CaseConds = caseConditions(SS, *CB);
     if (B.Succs.size() == 2)
       if (const Stmt *T = CB->getTerminatorStmt()) {
         const Expr *Cond = dyn_cast_or_null<Expr>(
@@ -989,6 +994,37 @@ std::optional<bool> Extraction::constantTruth(const Expr *E) const {
   return R.Val.getInt() != 0;
 }
 
+std::vector<Condition> Extraction::caseConditions(const SwitchStmt *SS,
+                                                  const CFGBlock &CB) const {
+  const VarDecl *V = plainLocal(SS->getCond());
+  if (!V || !V->getType()->isIntegerType() || CB.succ_size() < 2)
+    return {};
+  std::vector<Condition> Out(CB.succ_size());
+  size_t I = 0;
+  for (const CFGBlock::AdjacentBlock &Succ : CB.succs()) {
+    const CFGBlock *Target = Succ.getReachableBlock()
+                                 ? Succ.getReachableBlock()
+                                 : Succ.getPossiblyUnreachableBlock();
+    auto *Case = Target ? dyn_cast_or_null<CaseStmt>(Target->getLabel()) : nullptr;
+    Expr::EvalResult R;
+    // The default (clang's last successor) stays None; so does a GNU range.
+    if (I + 1 < Out.size() && Case && !Case->caseStmtIsGNURange() &&
+        !Case->getLHS()->isValueDependent() &&
+        Case->getLHS()->EvaluateAsInt(R, Ctx) &&
+        R.Val.getInt().getSignificantBits() < 63) {
+      Condition &C = Out[I];
+      C.K = Condition::Fact;
+      C.IntVar = V->getNameAsString();
+      C.IntEq = true;
+      C.IntConst = R.Val.getInt().getSExtValue();
+      C.Key = intKey(C.IntVar, true, C.IntConst);
+      C.Vars = {C.IntVar};
+    }
+    ++I;
+  }
+  return Out;
+}
+
 Condition Extraction::reduceCondition(const Expr *E) {
   Condition C;
   bool Negated = false;
@@ -1078,7 +1114,7 @@ Condition Extraction::reduceCondition(const Expr *E) {
       C.IntVar = V->getNameAsString();
       C.IntEq = Eq;
       C.IntConst = N;
-      C.Key = C.IntVar.str() + (Eq ? " == " : " < ") + std::to_string(N);
+      C.Key = intKey(C.IntVar, Eq, N);
       C.Vars = {C.IntVar};
       C.Memory = false;
       C.Negated = Negated ^ Neg;
