@@ -387,21 +387,22 @@ bool intersectInto(PathState &A, const PathState &B) {
   return Changed;
 }
 
-/// Whether A and B hold opposite branch facts on one condition.
-bool factsConflict(const PathState &A, const PathState &B) {
+/// How A's branch facts stand against B's: how many they agree on, and
+/// whether any pair contradicts.
+struct FactComparison {
+  size_t Shared = 0;
+  bool Conflict = false;
+};
+FactComparison compareFacts(const PathState &A, const PathState &B) {
+  FactComparison Out;
   for (const FactValue &F : A.Facts)
-    if (const FactValue *O = B.findFact(F.Key); O && O->Value != F.Value)
-      return true;
-  return false;
-}
-
-/// How many branch facts A and B agree on.
-size_t sharedFacts(const PathState &A, const PathState &B) {
-  size_t N = 0;
-  for (const FactValue &F : A.Facts)
-    if (const FactValue *O = B.findFact(F.Key); O && O->Value == F.Value)
-      ++N;
-  return N;
+    if (const FactValue *O = B.findFact(F.Key)) {
+      if (O->Value == F.Value)
+        ++Out.Shared;
+      else
+        Out.Conflict = true;
+    }
+  return Out;
 }
 
 /// The state S joins among Same, the states that hold what it holds: one
@@ -416,13 +417,40 @@ PathState *joinPartner(llvm::ArrayRef<PathState *> Same, const PathState &S) {
   PathState *Closest = nullptr;
   size_t MostShared = 0;
   for (PathState *Old : Same) {
-    if (!factsConflict(*Old, S))
+    FactComparison C = compareFacts(*Old, S);
+    if (!C.Conflict)
       return Old;
-    size_t Shared = sharedFacts(*Old, S);
-    if (!Closest || Shared > MostShared)
-      Closest = Old, MostShared = Shared;
+    if (!Closest || C.Shared > MostShared)
+      Closest = Old, MostShared = C.Shared;
   }
   return Same.size() >= MaxFactSplits ? Closest : nullptr;
+}
+
+/// Path states, each with its signature: a join compares signatures with
+/// every state already there, and intersectInto() never changes one.
+struct StateSet {
+  std::vector<PathState> States;
+  std::vector<std::string> Sigs;
+};
+
+/// Adds S, whose signature is Sig, to Set: joined into a state it may
+/// merge with (joinPartner()) or kept apart, up to Limit states (past that
+/// S is dropped and Overflow set).  True if Set changed.
+bool joinInto(StateSet &Set, PathState S, std::string Sig, size_t Limit,
+              bool &Overflow) {
+  std::vector<PathState *> Same;
+  for (size_t I = 0; I < Set.States.size(); ++I)
+    if (Set.Sigs[I] == Sig)
+      Same.push_back(&Set.States[I]);
+  if (PathState *Into = joinPartner(Same, S))
+    return intersectInto(*Into, S);
+  if (Set.States.size() >= Limit) {
+    Overflow = true;
+    return false;
+  }
+  Set.States.push_back(std::move(S));
+  Set.Sigs.push_back(std::move(Sig));
+  return true;
 }
 
 /// The local pointer a lock is reached through ("&desc->lock" -> "desc"),
@@ -491,6 +519,8 @@ unsigned paramLockIndex(const std::string &L) { return std::stoul(L.substr(1)); 
 /// LOCKWISE_DEBUG_SUMMARY=f,g prints those functions' summaries (a
 /// developer aid); read once, not per path.
 const bool DebugSummaries = std::getenv("LOCKWISE_DEBUG_SUMMARY") != nullptr;
+/// LOCKWISE_DEBUG_STATES=f prints f's path states at each block (dumpStates).
+const char *const DebugStatesOf = std::getenv("LOCKWISE_DEBUG_STATES");
 
 /// A witness from inside a wrapper names the lock by the wrapper's
 /// parameter ('l' acquired here in mm_lock_pod); once the caller has said
@@ -1400,9 +1430,10 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
 
   // One state per distinct outcome of the callee(s).
   PathState Base = S;
-  // The states the outcomes lead to, each with what tells it apart: its
-  // locks and the value the call returned.
-  std::vector<std::pair<std::string, PathState>> Produced;
+  // The states the outcomes lead to, each told apart by its locks and the
+  // value the call returned.
+  StateSet Produced;
+  bool Overflow = false; // never set: Produced has no limit
   for (size_t I = 0; I < AllOutcomes.size(); ++I) {
     const Outcome &O = *AllOutcomes[I];
     const Summary *Sum = nullptr;
@@ -1501,20 +1532,13 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       }
     }
     std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
-    std::vector<PathState *> Same;
-    for (auto &[OtherSig, Other] : Produced)
-      if (OtherSig == Sig)
-        Same.push_back(&Other);
-    if (PathState *Into = joinPartner(Same, N))
-      intersectInto(*Into, N);
-    else
-      Produced.emplace_back(std::move(Sig), std::move(N));
+    joinInto(Produced, std::move(N), std::move(Sig), SIZE_MAX, Overflow);
   }
-  for (size_t I = 0; I < Produced.size(); ++I)
+  for (size_t I = 0; I < Produced.States.size(); ++I)
     if (I == 0)
-      S = std::move(Produced[I].second);
+      S = std::move(Produced.States[I]);
     else
-      Forked.push_back(std::move(Produced[I].second));
+      Forked.push_back(std::move(Produced.States[I]));
 }
 
 void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
@@ -1973,32 +1997,6 @@ void dumpStates(const char *Where, unsigned Block,
   }
 }
 
-/// A block's entry states, each with its signature: merging compares
-/// signatures with every state already there, and a join (intersectInto)
-/// never changes one.
-struct EntrySet {
-  std::vector<PathState> States;
-  std::vector<std::string> Sigs;
-};
-
-/// Adds S to a block's entry set; true if the set changed.
-bool mergeInto(EntrySet &Set, PathState S, bool &Overflow) {
-  std::string Sig = S.signature();
-  std::vector<PathState *> Same;
-  for (size_t I = 0; I < Set.States.size(); ++I)
-    if (Set.Sigs[I] == Sig)
-      Same.push_back(&Set.States[I]);
-  if (PathState *Into = joinPartner(Same, S))
-    return intersectInto(*Into, S);
-  if (Set.States.size() >= MaxStatesPerBlock) {
-    Overflow = true;
-    return false;
-  }
-  Set.States.push_back(std::move(S));
-  Set.Sigs.push_back(std::move(Sig));
-  return true;
-}
-
 /// A switch's edge I: its case value holds there; on the default edge
 /// (the last), none of the cases' values does.  False if the path's facts
 /// rule the edge out.
@@ -2021,14 +2019,13 @@ void FunctionAnalysis::run() {
   if (N == 0)
     return;
   entryNeeds();
-  std::vector<EntrySet> In(N);
-  bool Ignored = false;
-  mergeInto(In[F.Entry], PathState(), Ignored);
+  std::vector<StateSet> In(N);
+  In[F.Entry].States.push_back(PathState());
+  In[F.Entry].Sigs.push_back(In[F.Entry].States.back().signature());
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
   std::vector<PathState> ExitStates;
   LoopBodies Loops = backEdges(F);
-  const char *TraceOf = std::getenv("LOCKWISE_DEBUG_STATES");
-  bool Trace = TraceOf && F.Name == TraceOf;
+  bool Trace = DebugStatesOf && F.Name == DebugStatesOf;
   size_t Visits = 0, Budget = 64 * N + 256;
   bool Overflow = false;
   while (!Work.empty()) {
@@ -2069,7 +2066,9 @@ void FunctionAnalysis::run() {
           continue;
         if (!B.CaseConds.empty() && !caseFilter(X, B, I, Id))
           continue;
-        Changed |= mergeInto(In[Succ], std::move(X), Overflow);
+        std::string Sig = X.signature();
+        Changed |= joinInto(In[Succ], std::move(X), std::move(Sig),
+                            MaxStatesPerBlock, Overflow);
       }
       if (Changed)
         Work.insert(Succ);

@@ -156,13 +156,13 @@ inline std::string equalityKey(llvm::StringRef A, llvm::StringRef B) {
   return A.str() + " == " + B.str();
 }
 
-/// The branch-fact key of "V & Mask" (a flag test on a local or parameter),
-/// the same however the source spells the mask.
 /// The branch-fact key of "v == n" / "v < n" (Condition::IntVar).
 inline std::string intKey(llvm::StringRef V, bool Eq, int64_t N) {
   return V.str() + (Eq ? " == " : " < ") + std::to_string(N);
 }
 
+/// The branch-fact key of "V & Mask" (a flag test on a local or parameter),
+/// the same however the source spells the mask.
 inline std::string maskKey(llvm::StringRef V, uint64_t Mask) {
   return V.str() + " & " + std::to_string(Mask);
 }

@@ -200,6 +200,8 @@ private:
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
+  /// E's value if it is an integer constant that fits "v < n + 1".
+  std::optional<int64_t> smallConstant(const Expr *E) const;
   /// Block::CaseConds of a switch on a plain local or parameter, or none.
   std::vector<Condition> caseConditions(const SwitchStmt *SS,
                                         const CFGBlock &CB) const;
@@ -994,6 +996,26 @@ std::optional<bool> Extraction::constantTruth(const Expr *E) const {
   return R.Val.getInt() != 0;
 }
 
+/// "V == N" (Eq) or "V < N" on a local or parameter (Condition::IntVar).
+static Condition intCondition(const VarDecl *V, bool Eq, int64_t N) {
+  Condition C;
+  C.K = Condition::Fact;
+  C.IntVar = V->getNameAsString();
+  C.IntEq = Eq;
+  C.IntConst = N;
+  C.Key = intKey(C.IntVar, Eq, N);
+  C.Vars = {C.IntVar};
+  return C;
+}
+
+std::optional<int64_t> Extraction::smallConstant(const Expr *E) const {
+  Expr::EvalResult R;
+  if (E->isValueDependent() || !E->EvaluateAsInt(R, Ctx) ||
+      R.Val.getInt().getSignificantBits() >= 63)
+    return std::nullopt;
+  return R.Val.getInt().getSExtValue();
+}
+
 std::vector<Condition> Extraction::caseConditions(const SwitchStmt *SS,
                                                   const CFGBlock &CB) const {
   const VarDecl *V = plainLocal(SS->getCond());
@@ -1006,20 +1028,10 @@ std::vector<Condition> Extraction::caseConditions(const SwitchStmt *SS,
                                  ? Succ.getReachableBlock()
                                  : Succ.getPossiblyUnreachableBlock();
     auto *Case = Target ? dyn_cast_or_null<CaseStmt>(Target->getLabel()) : nullptr;
-    Expr::EvalResult R;
     // The default (clang's last successor) stays None; so does a GNU range.
-    if (I + 1 < Out.size() && Case && !Case->caseStmtIsGNURange() &&
-        !Case->getLHS()->isValueDependent() &&
-        Case->getLHS()->EvaluateAsInt(R, Ctx) &&
-        R.Val.getInt().getSignificantBits() < 63) {
-      Condition &C = Out[I];
-      C.K = Condition::Fact;
-      C.IntVar = V->getNameAsString();
-      C.IntEq = true;
-      C.IntConst = R.Val.getInt().getSExtValue();
-      C.Key = intKey(C.IntVar, true, C.IntConst);
-      C.Vars = {C.IntVar};
-    }
+    if (I + 1 < Out.size() && Case && !Case->caseStmtIsGNURange())
+      if (std::optional<int64_t> N = smallConstant(Case->getLHS()))
+        Out[I] = intCondition(V, /*Eq=*/true, *N);
     ++I;
   }
   return Out;
@@ -1101,22 +1113,15 @@ Condition Extraction::reduceCondition(const Expr *E) {
     // "rc < 0" stays the error-code test below (a try-lock's result).
     bool ErrorTest = Op == BO_LT && !K->isValueDependent() &&
                      K->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+    std::optional<int64_t> N;
     if (V && !ErrorTest && V->getType()->isIntegerType() &&
-        !K->isValueDependent() && K->EvaluateAsInt(R, Ctx) &&
-        R.Val.getInt().getSignificantBits() < 63) {
-      int64_t N = R.Val.getInt().getSExtValue();
+        (N = smallConstant(K))) {
       // Everything as "v < n" or "v == n", possibly negated.
       bool Eq = Op == BO_EQ || Op == BO_NE;
       bool Neg = Op == BO_NE || Op == BO_GE || Op == BO_GT;
       if (Op == BO_LE || Op == BO_GT)
-        ++N; // v <= n is v < n + 1; v > n is !(v < n + 1)
-      C.K = Condition::Fact;
-      C.IntVar = V->getNameAsString();
-      C.IntEq = Eq;
-      C.IntConst = N;
-      C.Key = intKey(C.IntVar, Eq, N);
-      C.Vars = {C.IntVar};
-      C.Memory = false;
+        ++*N; // v <= n is v < n + 1; v > n is !(v < n + 1)
+      C = intCondition(V, Eq, *N);
       C.Negated = Negated ^ Neg;
       return C;
     }
