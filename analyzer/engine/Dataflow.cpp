@@ -680,11 +680,25 @@ private:
     if (!allows(When, E.Args))
       return false;
     for (const ParamCondition &C : When) {
+      if (llvm::StringRef Carried = C.Field.str(); Carried.starts_with("=")) {
+        auto [Key, Target] = Carried.drop_front().split('=');
+        if ((size_t)C.Param >= E.Args.size())
+          continue;
+        const ArgInfo &A = E.Args[C.Param];
+        if (A.Object.empty() && A.Param < 0)
+          continue;
+        if (!P.callbackFlags().mayCarry(Key.str(), Target.str(), F.Key.str(),
+                                        A.Param, A.Object.str()))
+          return false;
+        continue;
+      }
       Symbol Name = argFact(E, C.Param);
       if (Name.empty())
         continue;
-      const FactValue *Known =
-          S.findFact(C.Mask ? Symbol(maskKey(Name.str(), C.Mask)) : Name);
+      const FactValue *Known = S.findFact(
+          !C.Field.empty() ? Symbol(Name.str() + "->" + C.Field.str())
+          : C.Mask         ? Symbol(maskKey(Name.str(), C.Mask))
+                           : Name);
       if (Known && Known->Value != C.NonZero)
         return false;
     }
@@ -733,6 +747,39 @@ private:
     std::sort(Out.begin(), Out.end());
     return Out;
   }
+  /// Whether an indirect call E may reach Target given the flags on the
+  /// object it goes through (CallbackFlags.h): not where the path knows a
+  /// flag that rules Target out is set; where the object is our parameter,
+  /// Target's effects get the condition that the flag is clear (Extra).
+  bool flagAllows(const Event &E, const std::string &Target,
+                  const PathState &S, ParamConditions &Extra) const {
+    if (E.FptrBase.empty())
+      return true;
+    llvm::StringRef Base = E.FptrBase.str();
+    int Param = -1;
+    if (Base.ends_with("->"))
+      for (size_t I = 0; I < F.Params.size() && I < 64; ++I)
+        if (F.Params[I].str() == Base.drop_back(2) && !(S.WrittenParams >> I & 1))
+          Param = I;
+    // The object may not be one Target is ever stored on.
+    const CallbackFlags &CF = P.callbackFlags();
+    if (Param >= 0 && CF.narrows(E.FptrKey.str(), Target)) {
+      if (!CF.mayCarry(E.FptrKey.str(), Target, F.Key.str(), Param))
+        return false;
+      Extra.push_back({Param, true, 0, Symbol("=" + E.FptrKey.str() + "=" + Target)});
+    }
+    const std::vector<Symbol> *Flags = P.excludingFlags(E, Target);
+    if (!Flags)
+      return true;
+    for (Symbol Flag : *Flags) {
+      const FactValue *Known = S.findFact(Symbol(Base.str() + Flag.str()));
+      if (Known && Known->Value)
+        return false;
+      if (Param >= 0 && !Known)
+        Extra.push_back({Param, false, 0, Flag});
+    }
+    return true;
+  }
   bool caseFilter(PathState &S, const Block &B, size_t I, unsigned Origin);
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
                   unsigned Origin);
@@ -773,7 +820,8 @@ private:
   /// callee, and locks the callee releases first (NotHeld) do not count.
   void callNamed(PathState &S, const std::string &Callee, const Chain &Path,
                  const SrcLoc &Loc, bool Direct = true,
-                 const std::set<std::string> *NotHeld = nullptr);
+                 const std::set<std::string> *NotHeld = nullptr,
+                 const ParamConditions &When = {});
   /// The "from" side of held_continuously, after the call returned (the
   /// "from" function may take the lock itself, as xs_suspend() does).
   void armFrom(PathState &S, const std::string &Callee, const SrcLoc &Loc);
@@ -997,10 +1045,19 @@ static bool contradicts(const ParamConditions &A, const ParamConditions &B,
                         llvm::function_ref<bool(const ParamCondition &)> Ignored) {
   for (const ParamCondition &X : A)
     for (const ParamCondition &Y : B)
-      if (X.Param == Y.Param && X.Mask == Y.Mask && X.NonZero != Y.NonZero &&
+      if (X.Param == Y.Param && X.Mask == Y.Mask && X.Field == Y.Field &&
+          X.NonZero != Y.NonZero &&
           !Ignored(X))
         return true;
   return false;
+}
+
+/// Whether Big has every condition of Small: an item under Small covers one
+/// under Big.
+bool includes(const ParamConditions &Big, const ParamConditions &Small) {
+  return std::all_of(Small.begin(), Small.end(), [&](const ParamCondition &C) {
+    return std::find(Big.begin(), Big.end(), C) != Big.end();
+  });
 }
 
 /// Leaves in Into the conditions Other has too: an item reached under
@@ -1014,7 +1071,8 @@ void keepCommon(ParamConditions &Into, const ParamConditions &Other) {
 /// Whether a caller's constant arguments allow a summary item.
 bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args) {
   for (const ParamCondition &C : When) {
-    if ((size_t)C.Param >= Args.size() || !Args[C.Param].HasInt)
+    if ((size_t)C.Param >= Args.size() || !Args[C.Param].HasInt ||
+        !C.Field.empty())
       continue;
     uint64_t V = (uint64_t)Args[C.Param].Int;
     if (C.Mask)
@@ -1035,7 +1093,7 @@ ParamConditions forwardConditions(const ParamConditions &Callee,
   for (const ParamCondition &C : Callee)
     if ((size_t)C.Param < Args.size() && Args[C.Param].Param >= 0 &&
         !Args[C.Param].HasInt)
-      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask});
+      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask, C.Field});
   return Out;
 }
 
@@ -1058,11 +1116,6 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   // locked = 0 and q = 0 gets neither), up to a few; an acquisition whose
   // conditions include another's is covered by it.
   constexpr size_t MaxConditionalCopies = 4;
-  auto Includes = [](const ParamConditions &Big, const ParamConditions &Small) {
-    return std::all_of(Small.begin(), Small.end(), [&](const ParamCondition &C) {
-      return std::find(Big.begin(), Big.end(), C) != Big.end();
-    });
-  };
   SummaryAcquire *Same = nullptr;
   size_t Copies = 0;
   for (SummaryAcquire &A : Out.Acquires) {
@@ -1070,14 +1123,14 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
         A.Owner != Owner || A.Holder != Holder)
       continue;
     ++Copies;
-    if (Includes(When, A.When) || Includes(A.When, When)) {
+    if (includes(When, A.When) || includes(A.When, When)) {
       Same = &A;
       break;
     }
     if (!Same)
       Same = &A;
   }
-  bool Covered = Same && (Includes(When, Same->When) || Includes(Same->When, When));
+  bool Covered = Same && (includes(When, Same->When) || includes(Same->When, When));
   if (Same && (Covered || Copies >= MaxConditionalCopies)) {
     SummaryAcquire &A = *Same;
     intersectSorted(A.Dropped, Dropped);
@@ -1319,6 +1372,15 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     if (Rules.CrashPaths.count(TName))
       continue;
     const Summary &Sum = It->second;
+    ParamConditions Extra;
+    if (!flagAllows(E, T, S, Extra))
+      continue;
+    // A callee's conditions in our terms, and those of the flags.
+    auto Forward = [&](const ParamConditions &When) {
+      ParamConditions Out = forwardConditions(When, E.Args);
+      Out.insert(Out.end(), Extra.begin(), Extra.end());
+      return Out;
+    };
     Used.push_back({&Sum, T});
     WitnessStep Step = CallStep;
     if (Targets.size() > 1)
@@ -1342,8 +1404,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
       std::string Text = Spelled ? *Spelled : A.Text.str();
       std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
-      ParamConditions When =
-          paramConditions(S, forwardConditions(A.When, E.Args));
+      ParamConditions When = paramConditions(S, Forward(A.When));
       int8_t Owner = ownerAt(A.Owner, A.Lock, E.Args);
       Symbol Holder = holderAt(A.Holder, A.Owner, L, E.Args);
       summariseAcquire(L, A.LockMode, A.Try, Recursive, -1,
@@ -1372,7 +1433,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
           if (!std::binary_search(Dropped.begin(), Dropped.end(), H.Lock) &&
               !Rules.conflicting(H.Contexts | Contexts))
             addEdge(H.Lock, L, *H.Site, Path, Recursive, H.Owner, Owner, S,
-                    forwardConditions(A.When, E.Args), H.Holder, Holder);
+                    Forward(A.When), H.Holder, Holder);
     }
     for (const DeferredEdge &D : Sum.Deferred) {
       std::string From = substitute(D.From, E.Args);
@@ -1386,8 +1447,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       Chain Tail(D.Witness.begin() + D.ToStart, D.Witness.end());
       addEdge(From, To, extend(Prefix, Head), Tail, D.RecursiveTarget,
               ownerAt(D.FromOwner, D.From, E.Args),
-              ownerAt(D.ToOwner, D.To, E.Args), S,
-              forwardConditions(D.When, E.Args),
+              ownerAt(D.ToOwner, D.To, E.Args), S, Forward(D.When),
               holderAt(D.FromHolder, D.FromOwner, From, E.Args),
               holderAt(D.ToHolder, D.ToOwner, To, E.Args));
     }
@@ -1398,15 +1458,15 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const SummaryNeed &N : Sum.Needs)
       if (allowsHere(S, N.When, E))
         needAtCall(S, N.K, substitute(N.Lock, E.Args), N.Subject, N.IsWrite,
-                   extend({Step}, N.Path), E.Loc,
-                   forwardConditions(N.When, E.Args));
+                   extend({Step}, N.Path), E.Loc, Forward(N.When));
     std::set<std::string> ReleasedInside;
     for (const Outcome &O : Sum.Outcomes)
       for (const std::string &R : O.Released)
         ReleasedInside.insert(substitute(R, E.Args));
     for (const SummaryCall &C : Sum.Calls)
-      callNamed(S, C.Callee, extend({Step}, C.Path), E.Loc, /*Direct=*/false,
-                &ReleasedInside);
+      if (allowsHere(S, C.When, E))
+        callNamed(S, C.Callee, extend({Step}, C.Path), E.Loc, /*Direct=*/false,
+                  &ReleasedInside, Forward(C.When));
     for (const std::string &Q : Sum.Wakes)
       wake(S, Q);
     // Calling something that waits on Q: we are Q's consumer, and what we
@@ -1454,6 +1514,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const ParamCondition &PC : O.When) {
       int Index = PC.Param;
       bool NonZero = PC.NonZero;
+      if (!PC.Field.empty())
+        continue;
       // A flag condition on our own parameter stays one on it.
       if (PC.Mask) {
         if ((size_t)Index < E.Args.size() && E.Args[Index].Param >= 0 &&
@@ -1734,7 +1796,8 @@ void FunctionAnalysis::sleepAt(PathState &S, const std::string &What,
 void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
                                  const Chain &Path, const SrcLoc &Loc,
                                  bool Direct,
-                                 const std::set<std::string> *NotHeld) {
+                                 const std::set<std::string> *NotHeld,
+                                 const ParamConditions &When) {
   if (Callee.empty() || !Rules.interestingCall(Callee))
     return;
   for (const RuleIndex::Forbidden &R : Rules.ForbiddenWhileHeld) {
@@ -1767,14 +1830,42 @@ void FunctionAnalysis::callNamed(PathState &S, const std::string &Callee,
     }
     It = S.Armed.erase(It);
   }
-  SummaryCall C{Callee, Path};
-  auto Old = std::find(Out.Calls.begin(), Out.Calls.end(), C);
-  if (Old == Out.Calls.end()) {
-    if (Out.Calls.size() < MaxSummaryCalls)
-      Out.Calls.push_back(std::move(C));
-  } else if (Path.size() < Old->Path.size()) {
-    *Old = std::move(C);
+  // One call under different conditions stays apart (a callback reached
+  // only on objects without a flag, another only on objects some callers
+  // never pass), up to a few; an entry whose conditions are within
+  // another's is covered by it.
+  constexpr size_t MaxConditionalCalls = 4;
+  SummaryCall *First = nullptr;
+  size_t Copies = 0;
+  for (SummaryCall &Old : Out.Calls) {
+    if (Old.Callee != Callee)
+      continue;
+    First = First ? First : &Old;
+    ++Copies;
+    if (includes(When, Old.When)) {
+      if (Old.When == When && Path.size() < Old.Path.size())
+        Old.Path = Path;
+      return;
+    }
+    if (includes(Old.When, When)) {
+      Old.When = When;
+      Old.Path = Path;
+      // Entries this one now covers go.
+      std::erase_if(Out.Calls, [&](const SummaryCall &X) {
+        return &X != &Old && X.Callee == Callee && includes(X.When, When);
+      });
+      return;
+    }
   }
+  if (!First || Copies < MaxConditionalCalls) {
+    if (Out.Calls.size() < MaxSummaryCalls)
+      Out.Calls.push_back(SummaryCall{Callee, Path, When});
+    return;
+  }
+  // Reached under either set of conditions: under what both say.
+  keepCommon(First->When, When);
+  if (Path.size() < First->Path.size())
+    First->Path = Path;
 }
 
 void FunctionAnalysis::armFrom(PathState &S, const std::string &Callee,
@@ -2553,7 +2644,8 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
           // Developer aid: what a function's summary says, on stderr.
           auto PrintWhen = [](const ParamConditions &When) {
             for (const ParamCondition &C : When)
-              std::fprintf(stderr, " $%d%s%s", C.Param, C.Mask ? "&mask" : "",
+              std::fprintf(stderr, " $%d%s%s%s%s", C.Param, C.Mask ? "&mask" : "",
+                           C.Field.empty() ? "" : "->", C.Field.c_str(),
                            C.NonZero ? "!=0" : "==0");
             std::fprintf(stderr, "\n");
           };
@@ -2572,6 +2664,10 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
             std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
                          Acq.Lock.c_str(), Acq.Owner);
             PrintWhen(Acq.When);
+          }
+          for (const SummaryCall &C : A.Out.Calls) {
+            std::fprintf(stderr, "%s calls %s when", Key.c_str(), C.Callee.c_str());
+            PrintWhen(C.When);
           }
           for (const DeferredEdge &D : A.Out.Deferred)
             std::fprintf(stderr, "%s deferred %s(%d) -> %s(%d)\n", Key.c_str(),

@@ -82,6 +82,10 @@ struct ArgInfo {
   /// A pointer to a struct rules' class_by_holder names: where the object
   /// is held (LockIdentity::holderOf()), "$N" for the caller's parameter N.
   Symbol Holder;
+  /// Which object a pointer argument designates, when the function knows
+  /// (FieldGroup::Object): one it allocated, or a struct embedded in
+  /// another ("&dev->aodev").  Empty: unknown, or Param says.
+  Symbol Object;
 };
 
 enum class EventKind : uint8_t {
@@ -136,6 +140,10 @@ struct Event {
   // Call.
   Symbol Callee;  ///< Function key for a direct call.
   Symbol FptrKey; ///< Function-pointer key for an indirect call.
+  /// An indirect call through a member of a plain variable: how a branch
+  /// fact spells the variable's other members ("aodev->" for
+  /// "aodev->callback(...)").
+  Symbol FptrBase;
   std::vector<ArgInfo> Args;
   // Wait: the wait_event*() condition, when the macro was recognised.
   Symbol Macro;
@@ -229,10 +237,44 @@ struct FptrFlow {
   Symbol FromKey;  ///< another key whose targets flow in.
 };
 
+/// One store into a field of a FieldGroup's object.
+struct StoredField {
+  Symbol Field;
+  Symbol Function; ///< A function-pointer field: the function stored, if known.
+  int Value = -1;  ///< 0 (zero or NULL), 1 (a non-zero constant), -1 unknown.
+};
+
+/// What one function (or one initialiser) stores into the fields of one
+/// object of a struct that has function-pointer fields ("aodev->callback =
+/// device_addrm_aocomplete; aodev->update_json = true;").  Which callback
+/// an object carries goes with how it was set up: the engine uses it to
+/// tell which callbacks an object with a given flag can carry.
+struct FieldGroup {
+  Symbol Record;
+  std::vector<StoredField> Fields;
+  /// Which object: "alloc@FILE:LINE" (allocated zeroed there), "init@..."
+  /// (an initialiser), "stack@FUNCTION#VAR" (a local struct), "TAG.MEMBER"
+  /// (embedded in another struct), or empty: ObjectParam, else unknown.
+  Symbol Object;
+  int ObjectParam = -1; ///< The object parameter N of Function points to.
+  Symbol Function;
+};
+
+/// What a function returns, when it is an object of a struct with
+/// function-pointer fields (FieldGroup::Object, ObjectParam): the
+/// multidev code hands out aodevs it allocated.
+struct ReturnedObject {
+  Symbol Function;
+  Symbol Object;
+  int ObjectParam = -1;
+};
+
 struct TUFacts {
   std::string File;
   std::vector<FunctionFacts> Functions;
   std::vector<FptrFlow> Fptrs;
+  std::vector<FieldGroup> Groups;
+  std::vector<ReturnedObject> Returns;
   /// Diagnostics from parsing (errors only): the TU is analysed as far as it
   /// parsed.
   std::vector<std::string> Errors;

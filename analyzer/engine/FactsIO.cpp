@@ -49,6 +49,7 @@ void to_json(json &J, const ArgInfo &A) {
   if (A.TryId >= 0) J["t"] = A.TryId;
   if (A.Origin != OwnerAny) J["o"] = A.Origin;
   if (!A.Holder.empty()) J["h"] = A.Holder;
+  if (!A.Object.empty()) J["obj"] = A.Object;
 }
 void from_json(const json &J, ArgInfo &A) {
   if (J.contains("l")) A.Lock = J["l"].get<LockRef>();
@@ -62,6 +63,7 @@ void from_json(const json &J, ArgInfo &A) {
   A.TryId = J.value("t", -1);
   A.Origin = J.value("o", (int8_t)OwnerAny);
   A.Holder = J.value("h", "");
+  A.Object = J.value("obj", "");
 }
 
 void to_json(json &J, const Event &E) {
@@ -78,6 +80,7 @@ void to_json(json &J, const Event &E) {
   if (!E.BindVar.empty()) J["bind"] = E.BindVar;
   if (!E.Callee.empty()) J["callee"] = E.Callee;
   if (!E.FptrKey.empty()) J["fptr"] = E.FptrKey;
+  if (!E.FptrBase.empty()) J["fbase"] = E.FptrBase;
   if (!E.Args.empty()) J["args"] = E.Args;
   if (!E.Macro.empty()) J["macro"] = E.Macro;
   if (!E.CondText.empty()) J["cond"] = E.CondText;
@@ -105,6 +108,7 @@ void from_json(const json &J, Event &E) {
   E.BindVar = J.value("bind", "");
   E.Callee = J.value("callee", "");
   E.FptrKey = J.value("fptr", "");
+  E.FptrBase = J.value("fbase", "");
   if (J.contains("args")) E.Args = J["args"].get<std::vector<ArgInfo>>();
   E.Macro = J.value("macro", "");
   E.CondText = J.value("cond", "");
@@ -197,13 +201,51 @@ void from_json(const json &J, FptrFlow &F) {
   F.FromKey = J.value("from", "");
 }
 
+void to_json(json &J, const StoredField &F) {
+  J = json{{"f", F.Field}};
+  if (!F.Function.empty()) J["fn"] = F.Function;
+  if (F.Value >= 0) J["v"] = F.Value;
+}
+void from_json(const json &J, StoredField &F) {
+  F.Field = J.at("f").get<Symbol>();
+  F.Function = J.value("fn", "");
+  F.Value = J.value("v", -1);
+}
+
+void to_json(json &J, const FieldGroup &G) {
+  J = json{{"rec", G.Record}, {"fields", G.Fields}};
+  if (!G.Object.empty()) J["obj"] = G.Object;
+  if (G.ObjectParam >= 0) J["param"] = G.ObjectParam;
+  if (!G.Function.empty()) J["fn"] = G.Function;
+}
+void from_json(const json &J, FieldGroup &G) {
+  G.Record = J.at("rec").get<Symbol>();
+  G.Fields = J.at("fields").get<std::vector<StoredField>>();
+  G.Object = J.value("obj", "");
+  G.ObjectParam = J.value("param", -1);
+  G.Function = J.value("fn", "");
+}
+
+void to_json(json &J, const ReturnedObject &R) {
+  J = json{{"fn", R.Function}};
+  if (!R.Object.empty()) J["obj"] = R.Object;
+  if (R.ObjectParam >= 0) J["param"] = R.ObjectParam;
+}
+void from_json(const json &J, ReturnedObject &R) {
+  R.Function = J.at("fn").get<Symbol>();
+  R.Object = J.value("obj", "");
+  R.ObjectParam = J.value("param", -1);
+}
+
 std::string factsToJson(const TUFacts &TU) {
   json J{{"version", FactsFormatVersion},
          {"file", TU.File},
          {"failed", TU.Failed},
          {"errors", TU.Errors},
          {"functions", TU.Functions},
-         {"fptrs", TU.Fptrs}};
+         {"fptrs", TU.Fptrs},
+         {"groups", TU.Groups},
+         {"returns", TU.Returns}};
   return J.dump();
 }
 
@@ -220,6 +262,8 @@ llvm::Expected<TUFacts> factsFromJson(const std::string &Text) {
     TU.Errors = J.at("errors").get<std::vector<std::string>>();
     TU.Functions = J.at("functions").get<std::vector<FunctionFacts>>();
     TU.Fptrs = J.at("fptrs").get<std::vector<FptrFlow>>();
+    TU.Groups = J.at("groups").get<std::vector<FieldGroup>>();
+    TU.Returns = J.at("returns").get<std::vector<ReturnedObject>>();
     return TU;
   } catch (const json::exception &E) {
     return llvm::createStringError(std::errc::invalid_argument,

@@ -70,6 +70,7 @@ Program::Program(std::vector<TUFacts> InTUs) : TUs(std::move(InTUs)) {
   for (auto &[Key, F] : ByKey)
     Ordered.push_back(F);
   resolveFunctionPointers();
+  Flags.build(TUs, Ordered, FptrTargets);
   buildCallGraph();
 }
 

@@ -2,6 +2,7 @@
 #ifndef LOCKWISE_ENGINE_PROGRAM_H
 #define LOCKWISE_ENGINE_PROGRAM_H
 
+#include "engine/CallbackFlags.h"
 #include "engine/Facts.h"
 
 #include <map>
@@ -65,6 +66,14 @@ public:
   /// Every function a call event may reach: the direct callee, or every
   /// function assigned to the function pointer anywhere in the program.
   std::vector<std::string> callTargets(const Event &Call) const;
+  /// The flags that, non-zero on the object an indirect call goes through,
+  /// rule Target out (CallbackFlags.h); null if none does.
+  const std::vector<Symbol> *excludingFlags(const Event &Call,
+                                            const std::string &Target) const {
+    return Call.FptrKey.empty() ? nullptr
+                                : Flags.excludingFlags(Call.FptrKey, Target);
+  }
+  const CallbackFlags &callbackFlags() const { return Flags; }
 
   /// Strongly connected components of the call graph, callees first.
   const std::vector<std::vector<std::string>> &sccsBottomUp() const { return Sccs; }
@@ -86,6 +95,7 @@ private:
   /// Static global lock names defined in more than one file get "@file".
   std::map<std::string, std::set<std::string>> StaticGlobalFiles;
   std::map<std::string, std::set<std::string>> FptrTargets;
+  CallbackFlags Flags;
   /// Symbols, not strings: there is an entry per call edge.
   std::map<std::string, std::vector<Symbol>> Callees;
   std::set<std::string> Callers;

@@ -20,10 +20,16 @@ namespace lockwise {
 /// ("if (locked) gfn_lock(...)"): (parameter index, non-zero?).  A caller
 /// passing a contradicting constant does not get the item.
 /// With a Mask, the condition is on (argument & Mask) ("if (q & P2M_ALLOC)").
+/// With a Field, on a member of the object the argument points to: a
+/// callback that objects with "update_json" set never carry is reached only
+/// when "aodev->update_json" is zero (CallbackFlags.h).  A Field spelled
+/// "=KEY=TARGET" says instead that the object may carry callback TARGET in
+/// KEY: a caller passing an object that never does cannot reach it.
 struct ParamCondition {
   int Param = -1;
   bool NonZero = false;
   uint64_t Mask = 0; ///< 0: the whole argument.
+  Symbol Field;
   bool operator==(const ParamCondition &) const = default;
 };
 using ParamConditions = std::vector<ParamCondition>;
@@ -145,7 +151,10 @@ struct SummaryNeed {
 struct SummaryCall {
   Symbol Callee;
   Chain Path;
-  bool operator==(const SummaryCall &O) const { return Callee == O.Callee; }
+  ParamConditions When; ///< Only on paths under these conditions.
+  bool operator==(const SummaryCall &O) const {
+    return Callee == O.Callee && When == O.When;
+  }
 };
 
 /// A wait queue whose condition state the function writes without waking it.

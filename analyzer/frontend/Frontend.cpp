@@ -1,5 +1,6 @@
 //===- Frontend.cpp -------------------------------------------------------===//
 #include "frontend/Frontend.h"
+#include "frontend/FieldGroups.h"
 #include "frontend/FunctionExtractor.h"
 #include "frontend/LockIdentity.h"
 
@@ -60,9 +61,26 @@ private:
 /// Function pointers stored by initialisers: ".callback = backend_changed".
 class InitializerVisitor : public RecursiveASTVisitor<InitializerVisitor> {
 public:
-  InitializerVisitor(const SourceManager &SM, std::vector<FptrFlow> &Fptrs,
+  InitializerVisitor(ASTContext &Ctx, TUFacts &Out,
                      std::function<void(const FunctionDecl *)> &OnFunction)
-      : SM(SM), Fptrs(Fptrs), OnFunction(OnFunction) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Fptrs(Out.Fptrs),
+        Groups(Out.Groups), OnFunction(OnFunction) {}
+
+  /// A variable's initialiser sets up that variable (the object a later
+  /// "&xenstore_notifier" designates), visited before the initialiser.
+  bool VisitVarDecl(VarDecl *VD) {
+    auto *ILE = dyn_cast_or_null<InitListExpr>(
+        VD->getInit() ? VD->getInit()->IgnoreImplicit() : nullptr);
+    if (!ILE)
+      return true;
+    if (ILE->isSyntacticForm() && ILE->getSemanticForm())
+      ILE = ILE->getSemanticForm();
+    auto *Fn = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+    Named[ILE] = VD->hasLocalStorage() && Fn
+                     ? "stack@" + functionKey(Fn, SM) + "#" + VD->getNameAsString()
+                     : "global@" + VD->getNameAsString();
+    return true;
+  }
 
   bool VisitInitListExpr(InitListExpr *ILE) {
     if (ILE->isSyntacticForm() && ILE->getSemanticForm())
@@ -72,6 +90,8 @@ public:
     if (!RD)
       return true;
     std::string Tag = LockIdentity::recordName(T);
+    if (std::optional<FieldGroup> G = initializerGroup(ILE, Ctx, Named.lookup(ILE)))
+      Groups.push_back(std::move(*G));
     unsigned I = 0;
     for (const FieldDecl *FDecl : RD->fields()) {
       if (I >= ILE->getNumInits())
@@ -89,8 +109,11 @@ public:
   }
 
 private:
+  ASTContext &Ctx;
   const SourceManager &SM;
   std::vector<FptrFlow> &Fptrs;
+  std::vector<FieldGroup> &Groups;
+  llvm::DenseMap<const InitListExpr *, std::string> Named;
   std::function<void(const FunctionDecl *)> &OnFunction;
 };
 
@@ -137,7 +160,7 @@ public:
       if (SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
         Enqueue(FD);
     }
-    InitializerVisitor IV(SM, Out.Fptrs, Enqueue);
+    InitializerVisitor IV(Ctx, Out, Enqueue);
     IV.TraverseDecl(Ctx.getTranslationUnitDecl());
 
     // Every file read, hashed, so a later run can tell the facts are still
@@ -163,7 +186,8 @@ public:
     for (const rules::SleepingRule &R : Rules.Sleeping)
       if (R.IfDefined.empty() || PP.isMacroDefined(R.IfDefined))
         Sleeping.insert(R.Function);
-    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs, Guarded, Sleeping);
+    FunctionExtractor X(Ctx, Rules, Ids, Enqueue, Out.Fptrs, Out, Guarded,
+                        Sleeping);
     while (!Work.empty()) {
       const FunctionDecl *FD = Work.front();
       Work.pop_front();

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/FunctionExtractor.h"
+#include "frontend/FieldGroups.h"
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
@@ -174,13 +175,14 @@ public:
   Extraction(ASTContext &Ctx, const rules::RuleSet &Rules,
              const LockIdentity &Ids, const FunctionDecl *FD,
              std::function<void(const FunctionDecl *)> &OnCallee,
-             std::vector<FptrFlow> &Fptrs, const llvm::StringSet<> &GuardedFields,
+             std::vector<FptrFlow> &Fptrs, TUFacts &Out,
+             const llvm::StringSet<> &GuardedFields,
              const llvm::StringSet<> &GuardedLeaves,
              const llvm::StringSet<> &Sleeping)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids), FD(FD),
-        OnCallee(OnCallee), Fptrs(Fptrs), GuardedFields(GuardedFields),
-        GuardedLeaves(GuardedLeaves), Sleeping(Sleeping),
-        Key(functionKey(FD, SM)) {}
+        OnCallee(OnCallee), Fptrs(Fptrs), Out(Out),
+        GuardedFields(GuardedFields), GuardedLeaves(GuardedLeaves),
+        Sleeping(Sleeping), Key(functionKey(FD, SM)), Objects(FD, Ctx) {}
 
   std::optional<FunctionFacts> run();
 
@@ -246,10 +248,12 @@ private:
   const FunctionDecl *FD;
   std::function<void(const FunctionDecl *)> &OnCallee;
   std::vector<FptrFlow> &Fptrs;
+  TUFacts &Out;
   const llvm::StringSet<> &GuardedFields;
   const llvm::StringSet<> &GuardedLeaves;
   const llvm::StringSet<> &Sleeping;
   std::string Key;
+  ObjectNames Objects;
   int NextTryId = 0;
   /// Guarded-field accesses by expression, to mark the written ones.
   llvm::DenseMap<const Expr *, std::pair<Block *, size_t>> AccessEvents;
@@ -382,6 +386,10 @@ std::optional<FunctionFacts> Extraction::run() {
       E.Vars.shrink_to_fit();
     }
   }
+  for (FieldGroup &G : Objects.groups())
+    Out.Groups.push_back(std::move(G));
+  for (ReturnedObject &R : Objects.returned())
+    Out.Returns.push_back(std::move(R));
   return F;
 }
 
@@ -613,6 +621,8 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
     A.Lock = Ids.resolvePointer(Arg, FD);
     A.Origin = Ids.originOf(Arg, FD);
     A.Holder = Ids.holderOf(Arg, FD);
+    if (hasCallbackField(Arg->getType()->getPointeeType()))
+      A.Object = Objects.objectOf(Arg);
   }
   if (A.Lock.K != LockRef::None)
     A.Lock.Text = spelling(Arg);
@@ -882,6 +892,9 @@ void Extraction::visitCall(const CallExpr *CE, Block &B) {
   } else {
     Ev.FptrKey = fptrKeyOf(CE->getCallee(), FD, SM);
     Ev.Name = Ev.FptrKey.empty() ? "(indirect)" : Ev.FptrKey;
+    if (auto *ME = dyn_cast<MemberExpr>(stripCasts(CE->getCallee())))
+      if (const VarDecl *V = plainLocal(ME->getBase()))
+        Ev.FptrBase = V->getName().str() + (ME->isArrow() ? "->" : ".");
   }
   std::vector<std::string> AddrTaken;
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
@@ -1219,7 +1232,7 @@ Condition Extraction::reduceCondition(const Expr *E) {
 std::optional<FunctionFacts> FunctionExtractor::extract(const FunctionDecl *FD) {
   if (!FD->hasBody() || FD->isDependentContext())
     return std::nullopt;
-  Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs, GuardedFields,
+  Extraction X(Ctx, Rules, Ids, FD, OnCallee, Fptrs, Objects, GuardedFields,
                GuardedLeaves, Sleeping);
   return X.run();
 }

@@ -32,10 +32,11 @@ public:
                     const LockIdentity &Ids,
                     std::function<void(const clang::FunctionDecl *)> OnCallee,
                     std::vector<FptrFlow> &Fptrs,
+                    TUFacts &Objects,
                     const llvm::StringSet<> &GuardedFields,
                     const llvm::StringSet<> &Sleeping)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules), Ids(Ids),
-        OnCallee(std::move(OnCallee)), Fptrs(Fptrs),
+        OnCallee(std::move(OnCallee)), Fptrs(Fptrs), Objects(Objects),
         GuardedFields(GuardedFields), Sleeping(Sleeping) {
     for (const auto &F : GuardedFields) {
       llvm::StringRef K = F.getKey();
@@ -52,6 +53,8 @@ private:
   const LockIdentity &Ids;
   std::function<void(const clang::FunctionDecl *)> OnCallee;
   std::vector<FptrFlow> &Fptrs;
+  /// Where the FieldGroups and ReturnedObjects of each function go.
+  TUFacts &Objects;
   /// Fields named by "guarded" rules: their accesses become events.
   const llvm::StringSet<> &GuardedFields;
   /// Functions that may sleep in this TU: their calls are marked Sleeps.

@@ -1,0 +1,84 @@
+//===- CallbackFlags.h - Which callbacks an object with a flag can carry --===//
+//
+// Function pointers are resolved per struct field: "aodev->callback" may be
+// any function stored into libxl__ao_device.callback anywhere.  Objects
+// are set up with their callback and their flags together (FieldGroup), so
+// a flag can rule callbacks out: every libxl__ao_device with update_json
+// set is set up with device_addrm_aocomplete (or a callback stored on an
+// object whose flag is copied from elsewhere), never with the multidev or
+// COLO callbacks, whose objects are allocated zeroed or embedded in other
+// structs and never get the flag.
+//
+// Target F of "T.cb" is ruled out by flag g when
+//  - every store of a non-zero (or unknown) g stores a known callback with
+//    it, and F is none of those; and
+//  - every object F is stored on either gets g = 0 there, or is none of the
+//    objects that get a non-zero g: objects are told apart by where they
+//    come from (allocated zeroed at a site, embedded as a member of another
+//    struct, an initialiser, a local struct), a parameter's by what every
+//    caller passes, and an object of unknown origin may be any of them.
+// This is sound as far as objects are only changed through their fields;
+// a copy of a whole struct keeps its callback and flags together.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKWISE_ENGINE_CALLBACKFLAGS_H
+#define LOCKWISE_ENGINE_CALLBACKFLAGS_H
+
+#include "engine/Facts.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lockwise {
+
+class CallbackFlags {
+public:
+  /// Functions: the program's (kept copies); Targets: each function-pointer
+  /// key's targets.
+  void build(const std::vector<TUFacts> &TUs,
+             const std::vector<const FunctionFacts *> &Functions,
+             const std::map<std::string, std::set<std::string>> &Targets);
+
+  /// The flags of FptrKey's struct ("update_json" for
+  /// "libxl__ao_device.callback") that, non-zero, rule Target out; null if
+  /// none does.
+  const std::vector<Symbol> *excludingFlags(const std::string &FptrKey,
+                                            const std::string &Target) const;
+
+  /// Whether Target is stored only on objects we can name (so that the
+  /// object a call goes through can rule it out).
+  bool narrows(const std::string &FptrKey, const std::string &Target) const;
+  /// Whether the object parameter Param of Function points to (or Object,
+  /// when not empty) may carry Target in FptrKey.
+  bool mayCarry(const std::string &FptrKey, const std::string &Target,
+                const std::string &Function, int Param,
+                const std::string &Object = "") const;
+
+private:
+  using Objects = std::set<std::string>; ///< "" stands for unknown.
+  void computeParameterObjects(
+      const std::map<std::string, std::vector<const FieldGroup *>> &ByRecord,
+      const std::vector<std::pair<std::string, int>> &Through);
+  void excludeByFlag(const std::string &Key, const std::string &Callback,
+                     const std::string &Flag,
+                     const std::vector<const FieldGroup *> &Groups,
+                     const std::set<std::string> &Targets);
+  Objects objectsOf(const FieldGroup &G) const;
+  /// Objects with "ret@F" replaced by what F returns.
+  Objects resolve(const Objects &O, int Depth = 0) const;
+  std::map<Symbol, std::vector<const ReturnedObject *>> Returns;
+  /// Per key and target: the objects it is stored on.
+  std::map<std::string, std::map<std::string, Objects>> Carriers;
+
+  /// Direct call sites per callee: (caller, the call).
+  std::map<Symbol, std::vector<std::pair<const FunctionFacts *, const Event *>>> Sites;
+  std::set<Symbol> AddressTaken;
+  std::map<std::string, Objects> ParamObjects;
+  std::map<std::string, std::map<std::string, std::vector<Symbol>>> Excluded;
+};
+
+} // namespace lockwise
+
+#endif
