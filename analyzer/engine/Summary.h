@@ -25,6 +25,8 @@ namespace lockwise {
 /// when "aodev->update_json" is zero (CallbackFlags.h).  A Field spelled
 /// "=KEY=TARGET" says instead that the object may carry callback TARGET in
 /// KEY: a caller passing an object that never does cannot reach it.
+/// Limit: a Field condition forwarded through a function that writes the
+/// field before the call still reads as the caller's value.
 struct ParamCondition {
   int Param = -1;
   bool NonZero = false;
