@@ -18,7 +18,9 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace lockwise {
 
