@@ -32,13 +32,20 @@ std::vector<const StoredField *> storesOf(const FieldGroup &G,
   return Out;
 }
 
+/// A callback store whose function we cannot name (a parameter, another
+/// field): it may store any target.
+bool unnamedCallback(const StoredField &S) {
+  return S.Function.empty() && S.Value != 0;
+}
+
 } // namespace
 
 void CallbackFlags::build(
     const std::vector<TUFacts> &TUs,
     const std::vector<const FunctionFacts *> &Functions,
     const std::map<std::string, std::set<std::string>> &Targets) {
-  std::map<std::string, std::vector<const FieldGroup *>> ByRecord;
+  std::map<std::string, Groups> ByRecord;
+  std::set<Symbol> AddressTaken;
   for (const TUFacts &TU : TUs) {
     for (const FptrFlow &F : TU.Fptrs)
       if (!F.Function.empty())
@@ -50,50 +57,51 @@ void CallbackFlags::build(
   }
   if (ByRecord.empty())
     return;
+  // The parameters whose objects matter: those groups store into, those
+  // returned, and those an indirect call goes through (what they point to
+  // can rule callbacks out at each caller).
+  std::vector<std::pair<std::string, int>> Needed;
+  CallSites Sites;
   for (const FunctionFacts *F : Functions)
     for (const Block &B : F->Blocks)
-      for (const Event &E : B.Events)
-        if (E.Kind == EventKind::Call && !E.Callee.empty())
+      for (const Event &E : B.Events) {
+        if (E.Kind != EventKind::Call)
+          continue;
+        if (!E.Callee.empty()) {
           Sites[E.Callee].push_back({F, &E});
-  // Parameters an indirect call goes through: what they point to can rule
-  // callbacks out at each caller.
-  std::vector<std::pair<std::string, int>> Through;
-  for (const FunctionFacts *F : Functions)
-    for (const Block &B : F->Blocks)
-      for (const Event &E : B.Events)
-        if (E.Kind == EventKind::Call && E.Callee.empty() &&
-            llvm::StringRef(E.FptrBase.str()).ends_with("->"))
+          continue;
+        }
+        if (llvm::StringRef(E.FptrBase.str()).ends_with("->"))
           for (size_t I = 0; I < F->Params.size(); ++I)
             if (F->Params[I].str() + "->" == E.FptrBase.str())
-              Through.push_back({F->Key.str(), (int)I});
+              Needed.push_back({F->Key.str(), (int)I});
+      }
+  for (const auto &[Record, Gs] : ByRecord)
+    for (const FieldGroup *G : Gs)
+      if (G->ObjectParam >= 0)
+        Needed.push_back({G->Function.str(), G->ObjectParam});
   for (const auto &[Function, Rs] : Returns)
     for (const ReturnedObject *R : Rs)
       if (R->ObjectParam >= 0)
-        Through.push_back({Function.str(), R->ObjectParam});
-  computeParameterObjects(ByRecord, Through);
+        Needed.push_back({Function.str(), R->ObjectParam});
+  computeParameterObjects(Sites, AddressTaken, std::move(Needed));
+
+  for (const auto &[Record, Gs] : ByRecord)
+    for (const FieldGroup *G : Gs) {
+      Objects &O = GroupObjects[G];
+      if (!G->Object.empty())
+        O = resolve({G->Object.str()});
+      else if (auto P = ParamObjects.find(paramKey(G->Function.str(), G->ObjectParam));
+               G->ObjectParam >= 0 && P != ParamObjects.end())
+        O = P->second;
+      else
+        O = {""};
+    }
 
   const char *Debug = std::getenv("LOCKWISE_DEBUG_CALLBACKS");
-  for (const auto &[Record, Groups] : ByRecord) {
-    if (Debug && Record == Debug)
-      for (const FieldGroup *G : Groups) {
-        llvm::errs() << "group " << G->Function << " object '" << G->Object
-                     << "' param " << G->ObjectParam << " [";
-        for (const std::string &O : objectsOf(*G))
-          llvm::errs() << " '" << O << "'";
-        llvm::errs() << " ]:";
-        for (const StoredField &S : G->Fields)
-          llvm::errs() << " " << S.Field << "=" << (S.Function.empty() ? std::to_string(S.Value) : S.Function.str());
-        llvm::errs() << "\n";
-      }
-    if (Debug && Record == Debug)
-      for (const auto &[K, O] : ParamObjects) {
-        llvm::errs() << "objects of " << K << ":";
-        for (const std::string &X : resolve(O))
-          llvm::errs() << " '" << X << "'";
-        llvm::errs() << "\n";
-      }
+  for (const auto &[Record, Gs] : ByRecord) {
     std::set<std::string> Callbacks, Flags;
-    for (const FieldGroup *G : Groups)
+    for (const FieldGroup *G : Gs)
       for (const StoredField &S : G->Fields) {
         if (Targets.count(Record + "." + S.Field.str()))
           Callbacks.insert(S.Field.str());
@@ -105,35 +113,31 @@ void CallbackFlags::build(
       for (const std::string &Target : All) {
         Objects &On = Carriers[Record + "." + Cb][Target];
         bool Named = false;
-        for (const FieldGroup *G : Groups)
+        for (const FieldGroup *G : Gs)
           for (const StoredField *S : storesOf(*G, Cb))
-            if (S->Function == Target || (S->Function.empty() && S->Value != 0)) {
+            if (S->Function == Target || unnamedCallback(*S)) {
               Named |= S->Function == Target;
-              Objects O = objectsOf(*G);
-              On.insert(O.begin(), O.end());
+              On.insert(GroupObjects.at(G).begin(), GroupObjects.at(G).end());
             }
+        // Stored somewhere no group saw: nothing known of its objects.
         if (!Named)
           On.insert("");
       }
       for (const std::string &Flag : Flags)
-        excludeByFlag(Record + "." + Cb, Cb, Flag, Groups, All);
-      if (Debug && Record == Debug)
-        for (const auto &[Target, By] : Excluded[Record + "." + Cb])
-          for (Symbol Flag : By)
-            llvm::errs() << Record << "." << Cb << ": " << Target
-                         << " ruled out by " << Flag << "\n";
+        excludeByFlag(Record + "." + Cb, Cb, Flag, Gs, All);
     }
+    if (Debug && Record == Debug)
+      dump(Record, Gs);
   }
 }
 
 void CallbackFlags::excludeByFlag(const std::string &Key, const std::string &Cb,
-                                  const std::string &Flag,
-                                  const std::vector<const FieldGroup *> &Groups,
+                                  const std::string &Flag, const Groups &Gs,
                                   const std::set<std::string> &All) {
   // The objects that get a non-zero flag, and the callbacks stored with it.
   std::set<std::string> FlaggedCallbacks;
   Objects FlaggedObjects;
-  for (const FieldGroup *G : Groups) {
+  for (const FieldGroup *G : Gs) {
     std::vector<const StoredField *> F = storesOf(*G, Flag);
     if (std::none_of(F.begin(), F.end(),
                      [](const StoredField *S) { return S->Value != 0; }))
@@ -144,24 +148,23 @@ void CallbackFlags::excludeByFlag(const std::string &Key, const std::string &Cb,
     if (C.empty())
       return;
     for (const StoredField *S : C) {
-      if (S->Function.empty() && S->Value != 0)
+      if (unnamedCallback(*S))
         return;
       if (!S->Function.empty())
         FlaggedCallbacks.insert(S->Function.str());
     }
-    Objects O = objectsOf(*G);
+    const Objects &O = GroupObjects.at(G);
     FlaggedObjects.insert(O.begin(), O.end());
   }
   for (const std::string &Target : All) {
     if (FlaggedCallbacks.count(Target))
       continue;
     bool Named = false, Possible = false;
-    for (const FieldGroup *G : Groups) {
-      std::vector<const StoredField *> C = storesOf(*G, Cb);
+    for (const FieldGroup *G : Gs) {
       bool Stores = false;
-      for (const StoredField *S : C) {
+      for (const StoredField *S : storesOf(*G, Cb)) {
         Named |= S->Function == Target;
-        Stores |= S->Function == Target || (S->Function.empty() && S->Value != 0);
+        Stores |= S->Function == Target || unnamedCallback(*S);
       }
       if (!Stores)
         continue;
@@ -169,27 +172,21 @@ void CallbackFlags::excludeByFlag(const std::string &Key, const std::string &Cb,
       bool Cleared = !F.empty() && std::all_of(F.begin(), F.end(), [](const StoredField *S) {
         return S->Value == 0;
       });
-      if (!Cleared && overlap(objectsOf(*G), FlaggedObjects))
+      if (!Cleared && overlap(GroupObjects.at(G), FlaggedObjects))
         Possible = true;
     }
     // Stored somewhere no group saw: nothing known of its objects.
-    if (!Named || Possible)
-      continue;
-    Excluded[Key][Target].push_back(Symbol(Flag));
+    if (Named && !Possible)
+      Excluded[Key][Target].push_back(Symbol(Flag));
   }
 }
 
 void CallbackFlags::computeParameterObjects(
-    const std::map<std::string, std::vector<const FieldGroup *>> &ByRecord,
-    const std::vector<std::pair<std::string, int>> &Through) {
-  // The parameters whose objects matter, and those they are passed from.
-  std::map<std::string, std::vector<std::string>> From; // param -> params
-  std::deque<std::pair<std::string, int>> Work;
-  for (const auto &[Record, Groups] : ByRecord)
-    for (const FieldGroup *G : Groups)
-      if (G->ObjectParam >= 0)
-        Work.push_back({G->Function.str(), G->ObjectParam});
-  Work.insert(Work.end(), Through.begin(), Through.end());
+    const CallSites &Sites, const std::set<Symbol> &AddressTaken,
+    std::vector<std::pair<std::string, int>> Needed) {
+  // Each parameter's objects, and the parameters passed to it.
+  std::map<std::string, std::vector<std::string>> From;
+  std::deque<std::pair<std::string, int>> Work(Needed.begin(), Needed.end());
   while (!Work.empty()) {
     auto [Function, Index] = Work.front();
     Work.pop_front();
@@ -227,6 +224,10 @@ void CallbackFlags::computeParameterObjects(
         for (const std::string &X : Objects(ParamObjects[S]))
           Changed |= ParamObjects[K].insert(X).second;
   }
+  std::map<std::string, Objects> Resolved;
+  for (const auto &[K, O] : ParamObjects)
+    Resolved[K] = resolve(O);
+  ParamObjects = std::move(Resolved);
 }
 
 CallbackFlags::Objects CallbackFlags::resolve(const Objects &O,
@@ -280,18 +281,34 @@ bool CallbackFlags::mayCarry(const std::string &FptrKey, const std::string &Targ
     auto P = ParamObjects.find(paramKey(Function, Param));
     if (P == ParamObjects.end())
       return true;
-    Passed = resolve(P->second);
+    Passed = P->second;
   }
   return overlap(Passed, Carriers.at(FptrKey).at(Target));
 }
 
-CallbackFlags::Objects CallbackFlags::objectsOf(const FieldGroup &G) const {
-  if (!G.Object.empty())
-    return resolve({G.Object.str()});
-  if (G.ObjectParam < 0)
-    return {""};
-  auto It = ParamObjects.find(paramKey(G.Function.str(), G.ObjectParam));
-  return It == ParamObjects.end() ? Objects{""} : resolve(It->second);
+void CallbackFlags::dump(const std::string &Record, const Groups &Gs) const {
+  for (const FieldGroup *G : Gs) {
+    llvm::errs() << "group " << G->Function << " object '" << G->Object
+                 << "' param " << G->ObjectParam << " [";
+    for (const std::string &O : GroupObjects.at(G))
+      llvm::errs() << " '" << O << "'";
+    llvm::errs() << " ]:";
+    for (const StoredField &S : G->Fields)
+      llvm::errs() << " " << S.Field << "="
+                   << (S.Function.empty() ? std::to_string(S.Value) : S.Function.str());
+    llvm::errs() << "\n";
+  }
+  for (const auto &[K, O] : ParamObjects) {
+    llvm::errs() << "objects of " << K << ":";
+    for (const std::string &X : O)
+      llvm::errs() << " '" << X << "'";
+    llvm::errs() << "\n";
+  }
+  for (const auto &[Key, ByTarget] : Excluded)
+    if (llvm::StringRef(Key).starts_with(Record + "."))
+      for (const auto &[Target, By] : ByTarget)
+        for (Symbol Flag : By)
+          llvm::errs() << Key << ": " << Target << " ruled out by " << Flag << "\n";
 }
 
 const std::vector<Symbol> *

@@ -58,24 +58,29 @@ public:
 
 private:
   using Objects = std::set<std::string>; ///< "" stands for unknown.
-  void computeParameterObjects(
-      const std::map<std::string, std::vector<const FieldGroup *>> &ByRecord,
-      const std::vector<std::pair<std::string, int>> &Through);
+  using Groups = std::vector<const FieldGroup *>;
+  /// Direct call sites per callee: (caller, the call).
+  using CallSites =
+      std::map<Symbol, std::vector<std::pair<const FunctionFacts *, const Event *>>>;
+  /// ParamObjects for the parameters in Needed and those they are passed
+  /// from, resolved (no "ret@" left).
+  void computeParameterObjects(const CallSites &Sites,
+                               const std::set<Symbol> &AddressTaken,
+                               std::vector<std::pair<std::string, int>> Needed);
   void excludeByFlag(const std::string &Key, const std::string &Callback,
-                     const std::string &Flag,
-                     const std::vector<const FieldGroup *> &Groups,
+                     const std::string &Flag, const Groups &Gs,
                      const std::set<std::string> &Targets);
-  Objects objectsOf(const FieldGroup &G) const;
   /// Objects with "ret@F" replaced by what F returns.
   Objects resolve(const Objects &O, int Depth = 0) const;
+  /// LOCKWISE_DEBUG_CALLBACKS=tag: what build() found for struct tag.
+  void dump(const std::string &Record, const Groups &Gs) const;
+
   std::map<Symbol, std::vector<const ReturnedObject *>> Returns;
+  std::map<std::string, Objects> ParamObjects;
+  /// The objects each group stores into.
+  std::map<const FieldGroup *, Objects> GroupObjects;
   /// Per key and target: the objects it is stored on.
   std::map<std::string, std::map<std::string, Objects>> Carriers;
-
-  /// Direct call sites per callee: (caller, the call).
-  std::map<Symbol, std::vector<std::pair<const FunctionFacts *, const Event *>>> Sites;
-  std::set<Symbol> AddressTaken;
-  std::map<std::string, Objects> ParamObjects;
   std::map<std::string, std::map<std::string, std::vector<Symbol>>> Excluded;
 };
 

@@ -680,15 +680,14 @@ private:
     if (!allows(When, E.Args))
       return false;
     for (const ParamCondition &C : When) {
-      if (llvm::StringRef Carried = C.Field.str(); Carried.starts_with("=")) {
-        auto [Key, Target] = Carried.drop_front().split('=');
+      if (!C.CarriedKey.empty()) {
         if ((size_t)C.Param >= E.Args.size())
           continue;
         const ArgInfo &A = E.Args[C.Param];
         if (A.Object.empty() && A.Param < 0)
           continue;
-        if (!P.callbackFlags().mayCarry(Key.str(), Target.str(), F.Key.str(),
-                                        A.Param, A.Object.str()))
+        if (!P.callbackFlags().mayCarry(C.CarriedKey.str(), C.CarriedTarget.str(),
+                                        F.Key.str(), A.Param, A.Object.str()))
           return false;
         continue;
       }
@@ -766,9 +765,9 @@ private:
     if (Param >= 0 && CF.narrows(E.FptrKey.str(), Target)) {
       if (!CF.mayCarry(E.FptrKey.str(), Target, F.Key.str(), Param))
         return false;
-      Extra.push_back({Param, true, 0, Symbol("=" + E.FptrKey.str() + "=" + Target)});
+      Extra.push_back({Param, true, 0, Symbol(), E.FptrKey, Symbol(Target)});
     }
-    const std::vector<Symbol> *Flags = P.excludingFlags(E, Target);
+    const std::vector<Symbol> *Flags = CF.excludingFlags(E.FptrKey.str(), Target);
     if (!Flags)
       return true;
     for (Symbol Flag : *Flags) {
@@ -1046,6 +1045,7 @@ static bool contradicts(const ParamConditions &A, const ParamConditions &B,
   for (const ParamCondition &X : A)
     for (const ParamCondition &Y : B)
       if (X.Param == Y.Param && X.Mask == Y.Mask && X.Field == Y.Field &&
+          X.CarriedKey == Y.CarriedKey && X.CarriedTarget == Y.CarriedTarget &&
           X.NonZero != Y.NonZero &&
           !Ignored(X))
         return true;
@@ -1071,8 +1071,7 @@ void keepCommon(ParamConditions &Into, const ParamConditions &Other) {
 /// Whether a caller's constant arguments allow a summary item.
 bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args) {
   for (const ParamCondition &C : When) {
-    if ((size_t)C.Param >= Args.size() || !Args[C.Param].HasInt ||
-        !C.Field.empty())
+    if ((size_t)C.Param >= Args.size() || !Args[C.Param].HasInt || !C.onValue())
       continue;
     uint64_t V = (uint64_t)Args[C.Param].Int;
     if (C.Mask)
@@ -1093,7 +1092,8 @@ ParamConditions forwardConditions(const ParamConditions &Callee,
   for (const ParamCondition &C : Callee)
     if ((size_t)C.Param < Args.size() && Args[C.Param].Param >= 0 &&
         !Args[C.Param].HasInt)
-      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask, C.Field});
+      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask, C.Field, C.CarriedKey,
+                     C.CarriedTarget});
   return Out;
 }
 
@@ -1514,7 +1514,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
     for (const ParamCondition &PC : O.When) {
       int Index = PC.Param;
       bool NonZero = PC.NonZero;
-      if (!PC.Field.empty())
+      if (!PC.onValue())
         continue;
       // A flag condition on our own parameter stays one on it.
       if (PC.Mask) {
@@ -2644,9 +2644,13 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
           // Developer aid: what a function's summary says, on stderr.
           auto PrintWhen = [](const ParamConditions &When) {
             for (const ParamCondition &C : When)
-              std::fprintf(stderr, " $%d%s%s%s%s", C.Param, C.Mask ? "&mask" : "",
-                           C.Field.empty() ? "" : "->", C.Field.c_str(),
-                           C.NonZero ? "!=0" : "==0");
+              if (!C.CarriedKey.empty())
+                std::fprintf(stderr, " $%d may carry %s in %s", C.Param,
+                             C.CarriedTarget.c_str(), C.CarriedKey.c_str());
+              else
+                std::fprintf(stderr, " $%d%s%s%s%s", C.Param, C.Mask ? "&mask" : "",
+                             C.Field.empty() ? "" : "->", C.Field.c_str(),
+                             C.NonZero ? "!=0" : "==0");
             std::fprintf(stderr, "\n");
           };
           for (const Outcome &O : A.Out.Outcomes) {

@@ -66,13 +66,7 @@ public:
   /// Every function a call event may reach: the direct callee, or every
   /// function assigned to the function pointer anywhere in the program.
   std::vector<std::string> callTargets(const Event &Call) const;
-  /// The flags that, non-zero on the object an indirect call goes through,
-  /// rule Target out (CallbackFlags.h); null if none does.
-  const std::vector<Symbol> *excludingFlags(const Event &Call,
-                                            const std::string &Target) const {
-    return Call.FptrKey.empty() ? nullptr
-                                : Flags.excludingFlags(Call.FptrKey, Target);
-  }
+  /// Which callbacks the objects an indirect call goes through can carry.
   const CallbackFlags &callbackFlags() const { return Flags; }
 
   /// Strongly connected components of the call graph, callees first.

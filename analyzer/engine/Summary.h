@@ -22,9 +22,7 @@ namespace lockwise {
 /// With a Mask, the condition is on (argument & Mask) ("if (q & P2M_ALLOC)").
 /// With a Field, on a member of the object the argument points to: a
 /// callback that objects with "update_json" set never carry is reached only
-/// when "aodev->update_json" is zero (CallbackFlags.h).  A Field spelled
-/// "=KEY=TARGET" says instead that the object may carry callback TARGET in
-/// KEY: a caller passing an object that never does cannot reach it.
+/// when "aodev->update_json" is zero (CallbackFlags.h).
 /// Limit: a Field condition forwarded through a function that writes the
 /// field before the call still reads as the caller's value.
 struct ParamCondition {
@@ -32,7 +30,14 @@ struct ParamCondition {
   bool NonZero = false;
   uint64_t Mask = 0; ///< 0: the whole argument.
   Symbol Field;
+  /// Instead of a value: the object the argument points to may carry
+  /// callback CarriedTarget in CarriedKey ("libxl__ao_device.callback"):
+  /// a caller passing an object that never does cannot reach the item.
+  Symbol CarriedKey, CarriedTarget;
   bool operator==(const ParamCondition &) const = default;
+  /// A condition on the argument's value, which constants and branch facts
+  /// on the argument itself can decide.
+  bool onValue() const { return Field.empty() && CarriedKey.empty(); }
 };
 using ParamConditions = std::vector<ParamCondition>;
 

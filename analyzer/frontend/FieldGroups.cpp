@@ -18,26 +18,21 @@ const char *const Unknown = "?";
 /// values tell callbacks apart neither as a callback nor as a flag.
 std::optional<StoredField> storedValue(const FieldDecl *Field, const Expr *Value,
                                        ASTContext &Ctx) {
+  QualType T = Field->getType();
+  bool Callback = T->isFunctionPointerType();
+  if (!Callback && !T->isIntegralOrEnumerationType())
+    return std::nullopt;
   StoredField Out;
   Out.Field = Field->getName();
-  QualType T = Field->getType();
-  if (T->isFunctionPointerType()) {
-    if (!Value || isa<ImplicitValueInitExpr>(Value) ||
-        Value->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull)) {
-      Out.Value = 0;
-    } else if (const FunctionDecl *Fn = designatedFunction(Value)) {
-      Out.Function = functionKey(Fn, Ctx.getSourceManager());
-      Out.Value = 1;
-    }
-    return Out;
+  const FunctionDecl *Fn = Value ? designatedFunction(Value) : nullptr;
+  if (!Value || isa<ImplicitValueInitExpr>(Value)) {
+    Out.Value = 0; // an initialiser's unlisted field
+  } else if (Callback && Fn) {
+    Out.Function = functionKey(Fn, Ctx.getSourceManager());
+    Out.Value = 1;
+  } else {
+    Out.Value = knownTruth(Value, Ctx);
   }
-  if (!T->isIntegralOrEnumerationType())
-    return std::nullopt;
-  Expr::EvalResult R;
-  if (!Value || isa<ImplicitValueInitExpr>(Value))
-    Out.Value = 0;
-  else if (!Value->isValueDependent() && Value->EvaluateAsInt(R, Ctx))
-    Out.Value = R.Val.getInt() != 0;
   return Out;
 }
 

@@ -66,6 +66,19 @@ std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
   return Name + "@" + userLoc(Def->getLocation(), SM).File;
 }
 
+int knownTruth(const Expr *V, ASTContext &Ctx) {
+  const Expr *Stripped = stripCasts(V);
+  Expr::EvalResult R;
+  if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return 0;
+  if (!V->isValueDependent() && V->getType()->isIntegralOrEnumerationType() &&
+      V->EvaluateAsInt(R, Ctx))
+    return R.Val.getInt() != 0;
+  if (auto *UO = dyn_cast<UnaryOperator>(Stripped); UO && UO->getOpcode() == UO_AddrOf)
+    return 1;
+  return -1;
+}
+
 const FunctionDecl *designatedFunction(const Expr *E) {
   E = stripCasts(E);
   if (auto *UO = dyn_cast_or_null<UnaryOperator>(E);
@@ -194,9 +207,6 @@ private:
   /// whole of that macro's expansion.
   const rules::Primitive *macroPrimitive(const CallExpr *CE) const;
   void bindTry(const Expr *Value, const std::string &Var, Block &B);
-  /// 0 for a zero/NULL constant, 1 for a non-zero constant or an address,
-  /// -1 when not known at compile time.
-  int knownTruth(const Expr *V);
   /// "lock = NULL": the Kill just recorded for VD also says what VD holds.
   void noteAssigned(const VarDecl *VD, const Expr *Value, Block &B);
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
@@ -436,26 +446,13 @@ std::vector<std::string> Extraction::writtenNames(const Expr *LHS,
   return Names;
 }
 
-int Extraction::knownTruth(const Expr *V) {
-  const Expr *Stripped = stripCasts(V);
-  Expr::EvalResult R;
-  if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
-    return 0;
-  if (!V->isValueDependent() && V->getType()->isIntegralOrEnumerationType() &&
-      V->EvaluateAsInt(R, Ctx))
-    return R.Val.getInt() != 0;
-  if (auto *UO = dyn_cast<UnaryOperator>(Stripped); UO && UO->getOpcode() == UO_AddrOf)
-    return 1;
-  return -1;
-}
-
 void Extraction::noteAssigned(const VarDecl *VD, const Expr *Value, Block &B) {
   // Only a local's value is a fact that no call or store elsewhere changes.
   if (!VD || !Value || !VD->isLocalVarDeclOrParm() || VD->isStaticLocal())
     return;
   if (B.Events.empty() || B.Events.back().Kind != EventKind::Kill)
     return;
-  B.Events.back().Assigned = knownTruth(Value);
+  B.Events.back().Assigned = knownTruth(Value, Ctx);
   if (const VarDecl *From = plainLocal(Value))
     B.Events.back().EqualTo = From->getNameAsString();
 }
@@ -563,7 +560,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     // one.
     if (const Expr *V = RS->getRetValue()) {
       const Expr *Stripped = stripCasts(V);
-      Ev.RetValue = knownTruth(V);
+      Ev.RetValue = knownTruth(V, Ctx);
       auto *CE = dyn_cast<CallExpr>(Stripped);
       auto *DRE = dyn_cast<DeclRefExpr>(Stripped);
       if (Ev.RetValue < 0 && CE) {

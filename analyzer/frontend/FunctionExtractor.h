@@ -68,6 +68,10 @@ private:
 std::string fptrKeyOf(const clang::Expr *E, const clang::FunctionDecl *InFunction,
                       const clang::SourceManager &SM);
 
+/// 0 for a zero/NULL constant, 1 for a non-zero constant or an address,
+/// -1 when not known at compile time.
+int knownTruth(const clang::Expr *V, clang::ASTContext &Ctx);
+
 /// The function an expression designates ("f", "&f", casts), or null.
 const clang::FunctionDecl *designatedFunction(const clang::Expr *E);
 
