@@ -1590,7 +1590,12 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         // A parameter's lock is spelled as our argument; the callee's own
         // lock only as the callee's.
         H->ViaCall |= !Spelled;
-        H->FromTry |= O.Returns >= 0;
+        // Its return value says whether it took the lock only when some
+        // outcome does not take it (not a lookup that always locks and
+        // returns the object, active_entry_acquire()).
+        H->FromTry |= O.Returns >= 0 && Sum &&
+                      std::any_of(Sum->Outcomes.begin(), Sum->Outcomes.end(),
+                                  [&](const Outcome &X) { return !X.holds(A.Lock); });
       }
     }
     std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
@@ -1735,6 +1740,11 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     S.LastReturn = E.Loc;
     S.ReturnValue = E.RetValue;
     S.ReturnVar = E.BindVar;
+    // "return act" holding act->lock (active_entry_acquire()): not NULL.
+    if (S.ReturnValue < 0 && !E.BindVar.empty())
+      for (const HeldLock &H : S.Held)
+        if (!H.ViaCall && lockBase(H.Text.str()) == E.BindVar)
+          S.ReturnValue = 1;
     int Id = E.TryId;
     if (Id < 0 && !E.BindVar.empty())
       if (auto B = S.Binds.find(E.BindVar); B != S.Binds.end())
@@ -2191,6 +2201,9 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
     HeldOnReturn Lock;
     ParamConditions Extra;
   };
+  // An outcome whose return value is unknown may return the holding one's
+  // (grant_map_exists() returns the entry it locked, or ERR_PTR() without
+  // it): the caller cannot tell those apart either.
   std::vector<Change> Changes;
   std::set<size_t> Changed;
   // A NULL check of a pointer parameter ("!p2m") tells a caller nothing it
@@ -2204,7 +2217,8 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
       for (size_t Ni = 0; Ni < Out.Outcomes.size(); ++Ni) {
         const Outcome &H = Out.Outcomes[Hi], &N = Out.Outcomes[Ni];
         if (Ni == Hi || Changed.count(Ni) || N.holds(L.Lock) ||
-            N.Returns != H.Returns || contradicts(N.When, H.When, NullCheck) ||
+            (N.Returns != H.Returns && N.Returns >= 0) ||
+            contradicts(N.When, H.When, NullCheck) ||
             !N.Released.empty())
           continue;
         ParamConditions Extra;

@@ -27,6 +27,15 @@ void panic(const char *fmt, ...) __attribute__((noreturn));
 #define BUG_ON(c) do { if (c) BUG(); } while (0)
 int printk(const char *fmt, ...);
 
+/* xen/include/xen/err.h */
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) ((x) >= (unsigned long)-MAX_ERRNO)
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long IS_ERR_OR_NULL(const void *ptr)
+{
+  return !ptr || IS_ERR_VALUE((unsigned long)ptr);
+}
+
 struct domain {
   spinlock_t page_alloc_lock;
   int is_dying;
