@@ -1326,6 +1326,12 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   }
   S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory, C.MaskParam, C.Mask,
              C.IntVar, C.IntEq, C.IntConst});
+  if (C.CountedExit && !AtomNonZero) {
+    Symbol Exit = intKey(C.IntVar.str(), /*Eq=*/true, C.IntConst);
+    if (!S.findFact(Exit))
+      S.addFact({Exit, Origin, true, C.Vars, false, -1, 0, C.IntVar,
+                 /*IntEq=*/true, C.IntConst});
+  }
   return true;
 }
 
@@ -2085,9 +2091,10 @@ LoopBodies backEdges(const FunctionFacts &F) {
 
 /// Developer aid (LOCKWISE_DEBUG_STATES=f): a block's path states in f,
 /// each as its signature, branch facts and known call results, on stderr.
-void dumpStates(const char *Where, unsigned Block,
+void dumpStates(const char *Where, const Block &B,
                 const std::vector<PathState> &States) {
-  std::fprintf(stderr, "%s %u, %zu states:\n", Where, Block, States.size());
+  std::fprintf(stderr, "%s %u (line %u), %zu states:\n", Where, B.Id,
+               B.Events.empty() ? 0 : B.Events.front().Loc.Line, States.size());
   for (const PathState &S : States) {
     std::fprintf(stderr, "  [%s] returns %d;", S.signature().c_str(), S.ReturnValue);
     for (const FactValue &Fv : S.Facts)
@@ -2139,10 +2146,10 @@ void FunctionAnalysis::run() {
     const Block &B = F.Blocks[Id];
     std::vector<PathState> States = In[Id].States;
     if (Trace)
-      dumpStates("entry of block", Id, States);
+      dumpStates("entry of block", B, States);
     transferBlock(B, States);
     if (Trace)
-      dumpStates("exit of block", Id, States);
+      dumpStates("exit of block", B, States);
     if (Id == F.Exit || B.Succs.empty()) {
       if (Id == F.Exit)
         for (PathState &S : States)

@@ -200,6 +200,10 @@ struct Condition {
   /// (try = 0; try < 3; try++) { ... break; }", a break path knows try < 3,
   /// so "if ( try == 3 )" is false there.
   Symbol IntVar;
+  /// "IntVar < IntConst" is the test of a counted loop: the variable starts
+  /// at or below IntConst and only the loop's "IntVar++" changes it, so
+  /// where the test fails it equals IntConst (the "try == 3" above).
+  bool CountedExit = false;
 };
 
 struct Block {

@@ -138,6 +138,7 @@ void to_json(json &J, const Condition &C) {
     J["iv"] = C.IntVar;
     J["ic"] = C.IntConst;
     if (C.IntEq) J["ieq"] = true;
+    if (C.CountedExit) J["cx"] = true;
   }
 }
 void from_json(const json &J, Condition &C) {
@@ -153,6 +154,7 @@ void from_json(const json &J, Condition &C) {
   C.IntVar = J.value("iv", "");
   C.IntConst = J.value("ic", int64_t(0));
   C.IntEq = J.value("ieq", false);
+  C.CountedExit = J.value("cx", false);
 }
 
 void to_json(json &J, const Block &B) {

@@ -228,6 +228,10 @@ private:
   std::optional<bool> constantTruth(const Expr *E) const;
   /// E is exactly a local variable (or parameter): that variable.
   const VarDecl *plainLocal(const Expr *E) const;
+  /// Whether the loop FS, whose test reduced to C, counts its variable up
+  /// by one from a constant to C's bound with nothing else writing it
+  /// (Condition::CountedExit).
+  bool countedLoop(const ForStmt *FS, const Condition &C) const;
   /// How a lock argument is written, without "&" and casts: two spellings
   /// tell two instances of one lock class apart.
   std::string spelling(const Expr *E) {
@@ -371,6 +375,9 @@ std::optional<FunctionFacts> Extraction::run() {
           Cond = BO2->getRHS();
         if (Cond)
           B.Cond = reduceCondition(Cond);
+        if (auto *FS = dyn_cast<ForStmt>(T); FS && FS->getCond() &&
+            Cond == FS->getCond()->IgnoreParens())
+          B.Cond.CountedExit = countedLoop(FS, B.Cond);
       }
   }
   // Every function's facts stay in memory until the analysis has read
@@ -455,6 +462,56 @@ void Extraction::noteAssigned(const VarDecl *VD, const Expr *Value, Block &B) {
   B.Events.back().Assigned = knownTruth(Value, Ctx);
   if (const VarDecl *From = plainLocal(Value))
     B.Events.back().EqualTo = From->getNameAsString();
+}
+
+/// Whether anything in S writes V or takes its address.
+static bool writesVariable(const Stmt *S, const VarDecl *V) {
+  if (!S)
+    return false;
+  auto Names = [&](const Expr *E) {
+    auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl() == V;
+  };
+  if (auto *UO = dyn_cast<UnaryOperator>(S);
+      UO && (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf) &&
+      Names(UO->getSubExpr()))
+    return true;
+  if (auto *BO = dyn_cast<BinaryOperator>(S);
+      BO && BO->isAssignmentOp() && Names(BO->getLHS()))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (writesVariable(Child, V))
+      return true;
+  return false;
+}
+
+bool Extraction::countedLoop(const ForStmt *FS, const Condition &C) const {
+  // "v < N" as the loop's whole test, not negated.
+  if (C.K != Condition::Fact || C.IntVar.empty() || C.IntEq || C.Negated)
+    return false;
+  // The step: "v++", "++v" or "v += 1".
+  const VarDecl *V = nullptr;
+  const Expr *Inc = FS->getInc() ? FS->getInc()->IgnoreParenImpCasts() : nullptr;
+  if (auto *UO = dyn_cast_or_null<UnaryOperator>(Inc); UO && UO->isIncrementOp())
+    V = plainLocal(UO->getSubExpr());
+  else if (auto *CA = dyn_cast_or_null<CompoundAssignOperator>(Inc);
+           CA && CA->getOpcode() == BO_AddAssign) {
+    std::optional<int64_t> Step = smallConstant(CA->getRHS());
+    if (Step && *Step == 1)
+      V = plainLocal(CA->getLHS());
+  }
+  if (!V || V->getName() != C.IntVar.str() || !V->getType()->isIntegerType())
+    return false;
+  // The start: "v = N0" (or "int v = N0") with N0 <= N.
+  const Expr *Start = nullptr;
+  if (auto *BO = dyn_cast_or_null<BinaryOperator>(FS->getInit());
+      BO && BO->getOpcode() == BO_Assign && plainLocal(BO->getLHS()) == V)
+    Start = BO->getRHS();
+  else if (auto *DS = dyn_cast_or_null<DeclStmt>(FS->getInit());
+           DS && DS->isSingleDecl() && DS->getSingleDecl() == V)
+    Start = V->getInit();
+  std::optional<int64_t> N0 = Start ? smallConstant(Start) : std::nullopt;
+  return N0 && *N0 <= C.IntConst && !writesVariable(FS->getBody(), V);
 }
 
 const VarDecl *Extraction::plainLocal(const Expr *E) const {

@@ -489,11 +489,11 @@ void flush_wrong(struct table *t)
   flush_locked(t); // expected-warning{{'table.lock' is not held when calling flush_locked, which asserts it}}
 }
 
-// 15. evtchn_fifo_set_pending()'s retry loop: the paths that break out hold
-// the lock and know try < 3, so the exhausted-loop test is false for them.
-// (Xen writes "if ( try == 3 )"; that the exhausted path has try == 3
-// exactly needs an upper bound through "try++", which the analysis does not
-// keep: there the exhausted path still reaches the unlock.)
+// 15. evtchn_fifo_set_pending()'s retry loop (common/event_fifo.c:194-236):
+// the paths that break out hold the lock and know try < 3; the loop counts
+// try up by one from 0 and nothing else writes it, so the exhausted path
+// knows try == 3 exactly, and "if ( try == 3 )" sends it away from the
+// unlock.
 static spinlock_t queue_lock;
 int queue_stable(void);
 
@@ -506,10 +506,29 @@ void set_pending_retry(void)
       break;
     spin_unlock(&queue_lock);
   }
-  if (try >= 3)
+  if (try == 3)
     return;
   printk("link");
   spin_unlock(&queue_lock);
+}
+
+// The same loop with the counter also moved in its body: leaving it says
+// only try >= 3, and the exhausted path may reach the unlock.
+void set_pending_skip(int skip)
+{
+  unsigned int try;
+  for (try = 0; try < 3; try++) {
+    spin_lock(&queue_lock);
+    if (queue_stable())
+      break;
+    spin_unlock(&queue_lock);
+    if (skip)
+      try++;
+  }
+  if (try == 3)
+    return;
+  printk("link");
+  spin_unlock(&queue_lock); // expected-warning{{double unlock of 'queue_lock' in set_pending_skip}}
 }
 
 // 16. arch/x86/include/asm/p2m.h: _get_gfn_type_access() returns early
