@@ -2108,13 +2108,32 @@ void dumpStates(const char *Where, const Block &B,
 /// A switch's edge I: its case value holds there; on the default edge
 /// (the last), none of the cases' values does.  False if the path's facts
 /// rule the edge out.
+/// A switch with more cases than this keeps only each case's own value.
+constexpr size_t MaxCasesRuledOut = 16;
+
 bool FunctionAnalysis::caseFilter(PathState &S, const Block &B, size_t I,
                                   unsigned Origin) {
   if (I >= B.CaseConds.size())
     return true;
-  if (I + 1 < B.CaseConds.size())
-    return B.CaseConds[I].K == Condition::None ||
-           edgeFilter(S, B.CaseConds[I], /*TrueEdge=*/true, Origin);
+  if (I + 1 < B.CaseConds.size()) {
+    const Condition &Case = B.CaseConds[I];
+    if (Case.K == Condition::None)
+      return true;
+    if (!edgeFilter(S, Case, /*TrueEdge=*/true, Origin))
+      return false;
+    // The value rules the other cases out, and says so in facts that
+    // outlive a join with a sibling case ("switch ( space )" in
+    // xenmem_add_to_physmap_one(): the shared_info and grant_table paths
+    // merge, and "space == XENMAPSPACE_gmfn" stays false after).  Not for
+    // a dispatcher's long list of cases, whose facts would only weigh.
+    if (B.CaseConds.size() <= MaxCasesRuledOut)
+      for (const Condition &Other : B.CaseConds)
+        if (Other.K != Condition::None && Other.IntConst != Case.IntConst &&
+            !S.findFact(Other.Key))
+          S.addFact({Other.Key, Origin, false, Other.Vars, Other.Memory, -1, 0,
+                     Other.IntVar, Other.IntEq, Other.IntConst});
+    return true;
+  }
   for (size_t J = 0; J + 1 < B.CaseConds.size(); ++J)
     if (B.CaseConds[J].K != Condition::None &&
         !edgeFilter(S, B.CaseConds[J], /*TrueEdge=*/false, Origin))

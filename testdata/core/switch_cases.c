@@ -73,3 +73,36 @@ int other_variable(struct p2m *p2m, int space, int put)
     spin_unlock(&p2m->lock);
   return 0; // expected-warning{{'p2m.lock' is still held when other_variable returns here, but is released on another path}}
 }
+
+// Paths from two cases that reach the same point with the same locks join
+// (with the switch's implicit default, three states hold no lock, more
+// than are kept apart).  Each case's value rules out the other cases, in
+// facts that outlive the join: the joined path still knows the value is
+// not XENMAPSPACE_gmfn, and does not put the gmfn case's second hold.
+int joined_cases(struct p2m *p2m, unsigned int space, unsigned long idx)
+{
+  unsigned long gfn = 0;
+
+  switch (space) {
+  case XENMAPSPACE_shared_info:
+    map_frame(idx);
+    break;
+  case XENMAPSPACE_grant_table:
+    map_frame(idx + 1);
+    break;
+  case XENMAPSPACE_gmfn:
+    gfn = idx;
+    spin_lock_recursive(&p2m->lock);
+    break;
+  }
+
+  spin_lock_recursive(&p2m->lock);
+  if (space == XENMAPSPACE_gmfn && map_frame(gfn))
+    goto put_all;
+  map_frame(idx);
+ put_all:
+  spin_unlock_recursive(&p2m->lock);
+  if (space == XENMAPSPACE_gmfn)
+    spin_unlock_recursive(&p2m->lock);
+  return 0;
+}
