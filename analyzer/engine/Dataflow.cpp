@@ -201,6 +201,12 @@ struct FactValue {
   int64_t IntConst = 0;
 };
 
+/// The fact a branch on C records where its atom is Value.
+FactValue factOf(const Condition &C, unsigned Origin, bool Value) {
+  return {C.Key, Origin, Value, C.Vars, C.Memory, C.MaskParam, C.Mask,
+          C.IntVar, C.IntEq, C.IntConst};
+}
+
 /// What the path's bounds on C.IntVar say about C's atom: 1 true, 0 false,
 /// -1 unknown.
 int boundedTruth(const std::vector<FactValue> &Facts, const Condition &C) {
@@ -1324,8 +1330,7 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
     if (!S.findFact(C.Unequal))
       S.addFact({C.Unequal, Origin, false, C.Vars, false});
   }
-  S.addFact({C.Key, Origin, AtomNonZero, C.Vars, C.Memory, C.MaskParam, C.Mask,
-             C.IntVar, C.IntEq, C.IntConst});
+  S.addFact(factOf(C, Origin, AtomNonZero));
   if (C.CountedExit && !AtomNonZero) {
     Symbol Exit = intKey(C.IntVar.str(), /*Eq=*/true, C.IntConst);
     if (!S.findFact(Exit))
@@ -1599,9 +1604,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
         // Its return value says whether it took the lock only when some
         // outcome does not take it (not a lookup that always locks and
         // returns the object, active_entry_acquire()).
-        H->FromTry |= O.Returns >= 0 && Sum &&
-                      std::any_of(Sum->Outcomes.begin(), Sum->Outcomes.end(),
-                                  [&](const Outcome &X) { return !X.holds(A.Lock); });
+        H->FromTry |= O.Returns >= 0 && Sum && Sum->sometimesWithout(A.Lock);
       }
     }
     std::string Sig = N.signature() + "#" + std::to_string(O.Returns);
@@ -1747,10 +1750,11 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     S.ReturnValue = E.RetValue;
     S.ReturnVar = E.BindVar;
     // "return act" holding act->lock (active_entry_acquire()): not NULL.
-    if (S.ReturnValue < 0 && !E.BindVar.empty())
-      for (const HeldLock &H : S.Held)
-        if (!H.ViaCall && lockBase(H.Text.str()) == E.BindVar)
-          S.ReturnValue = 1;
+    if (S.ReturnValue < 0 && !E.BindVar.empty() &&
+        std::any_of(S.Held.begin(), S.Held.end(), [&](const HeldLock &H) {
+          return !H.ViaCall && lockBase(H.Text.str()) == E.BindVar;
+        }))
+      S.ReturnValue = 1;
     int Id = E.TryId;
     if (Id < 0 && !E.BindVar.empty())
       if (auto B = S.Binds.find(E.BindVar); B != S.Binds.end())
@@ -2105,12 +2109,13 @@ void dumpStates(const char *Where, const Block &B,
   }
 }
 
-/// A switch's edge I: its case value holds there; on the default edge
-/// (the last), none of the cases' values does.  False if the path's facts
-/// rule the edge out.
 /// A switch with more cases than this keeps only each case's own value.
 constexpr size_t MaxCasesRuledOut = 16;
 
+/// A switch's edge I: its case value holds there, and (up to
+/// MaxCasesRuledOut cases) the other cases' values do not; on the default
+/// edge (the last), none of the cases' values does.  False if the path's
+/// facts rule the edge out.
 bool FunctionAnalysis::caseFilter(PathState &S, const Block &B, size_t I,
                                   unsigned Origin) {
   if (I >= B.CaseConds.size())
@@ -2130,8 +2135,7 @@ bool FunctionAnalysis::caseFilter(PathState &S, const Block &B, size_t I,
       for (const Condition &Other : B.CaseConds)
         if (Other.K != Condition::None && Other.IntConst != Case.IntConst &&
             !S.findFact(Other.Key))
-          S.addFact({Other.Key, Origin, false, Other.Vars, Other.Memory, -1, 0,
-                     Other.IntVar, Other.IntEq, Other.IntConst});
+          S.addFact(factOf(Other, Origin, false));
     return true;
   }
   for (size_t J = 0; J + 1 < B.CaseConds.size(); ++J)
@@ -2227,9 +2231,6 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
     HeldOnReturn Lock;
     ParamConditions Extra;
   };
-  // An outcome whose return value is unknown may return the holding one's
-  // (grant_map_exists() returns the entry it locked, or ERR_PTR() without
-  // it): the caller cannot tell those apart either.
   std::vector<Change> Changes;
   std::set<size_t> Changed;
   // A NULL check of a pointer parameter ("!p2m") tells a caller nothing it
@@ -2242,6 +2243,9 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
     for (HeldOnReturn &L : Out.Outcomes[Hi].Acquired)
       for (size_t Ni = 0; Ni < Out.Outcomes.size(); ++Ni) {
         const Outcome &H = Out.Outcomes[Hi], &N = Out.Outcomes[Ni];
+        // An outcome whose return value is unknown may return the holding
+        // one's (grant_map_exists() returns the entry it locked, or
+        // ERR_PTR() without it): the caller cannot tell those apart either.
         if (Ni == Hi || Changed.count(Ni) || N.holds(L.Lock) ||
             (N.Returns != H.Returns && N.Returns >= 0) ||
             contradicts(N.When, H.When, NullCheck) ||

@@ -230,6 +230,11 @@ struct Summary {
         return releasesFromEntry(Lock);
     return false;
   }
+  /// Some outcome returns without holding Lock.
+  bool sometimesWithout(const std::string &Lock) const {
+    return std::any_of(Outcomes.begin(), Outcomes.end(),
+                       [&](const Outcome &O) { return !O.holds(Lock); });
+  }
   bool releasesFromEntry(const std::string &Lock) const {
     for (const Outcome &O : Outcomes)
       for (const std::string &R : O.Released)
