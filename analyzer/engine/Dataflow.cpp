@@ -258,6 +258,30 @@ struct PathState {
   /// says nothing about what the caller passed ("while (len) ... len -=
   /// done;" then "return true" is not "when len == 0").
   uint64_t WrittenParams = 0;
+  /// Parameters (by index) this path has changed only by flag updates
+  /// ("memflags |= MEMF_no_refcount"), with the bits that may differ from
+  /// the caller's argument.  Sorted by index.
+  std::vector<std::pair<unsigned, uint64_t>> ChangedParamBits;
+
+  /// Bits of parameter I that may no longer be what the caller passed
+  /// (all of them once it is assigned).
+  uint64_t paramBitsChanged(size_t I) const {
+    if (I >= 64 || WrittenParams >> I & 1)
+      return ~uint64_t(0);
+    for (const auto &[Param, Bits] : ChangedParamBits)
+      if (Param == I)
+        return Bits;
+    return 0;
+  }
+  void noteParamBitsChanged(unsigned I, uint64_t Bits) {
+    auto It = std::lower_bound(
+        ChangedParamBits.begin(), ChangedParamBits.end(), I,
+        [](const std::pair<unsigned, uint64_t> &P, unsigned K) { return P.first < K; });
+    if (It != ChangedParamBits.end() && It->first == I)
+      It->second |= Bits;
+    else
+      ChangedParamBits.insert(It, {I, Bits});
+  }
 
   std::string signature() const {
     std::string S;
@@ -321,16 +345,29 @@ struct PathState {
 };
 
 /// Forgets what a write of Vars (and, with Memory, of memory) falsifies:
-/// branch facts that mention them, and call results bound to them.
+/// branch facts that mention them, and call results bound to them.  A
+/// write that changes only ChangedBits of its one variable (non-zero)
+/// leaves flag tests of the other bits standing.
 void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
-                  bool Memory, const std::vector<Symbol> &Params) {
+                  bool Memory, const std::vector<Symbol> &Params,
+                  uint64_t ChangedBits = 0) {
+  if (Vars.size() != 1)
+    ChangedBits = 0;
   for (Symbol V : Vars)
-    for (size_t I = 0; I < Params.size() && I < 64; ++I)
-      if (Params[I] == V)
+    for (size_t I = 0; I < Params.size() && I < 64; ++I) {
+      if (Params[I] != V)
+        continue;
+      if (ChangedBits)
+        S.noteParamBitsChanged(I, ChangedBits);
+      else
         S.WrittenParams |= uint64_t(1) << I;
+    }
   std::erase_if(S.Facts, [&](const FactValue &Fv) {
     if (Memory && Fv.Memory)
       return true;
+    if (ChangedBits && Fv.Mask && !(Fv.Mask & ChangedBits) &&
+        Fv.Vars.size() == 1)
+      return false;
     for (Symbol V : Vars)
       if (std::find(Fv.Vars.begin(), Fv.Vars.end(), V) != Fv.Vars.end())
         return true;
@@ -374,6 +411,11 @@ bool intersectInto(PathState &A, const PathState &B) {
     A.WrittenParams |= B.WrittenParams;
     Changed = true;
   }
+  for (const auto &[Param, Bits] : B.ChangedParamBits)
+    if ((A.paramBitsChanged(Param) | Bits) != A.paramBitsChanged(Param)) {
+      A.noteParamBitsChanged(Param, Bits);
+      Changed = true;
+    }
   size_t AssumedBefore = A.Assumed.size();
   intersectSorted(A.Assumed, B.Assumed);
   Changed |= A.Assumed.size() != AssumedBefore;
@@ -764,7 +806,7 @@ private:
     int Param = -1;
     if (Base.ends_with("->"))
       for (size_t I = 0; I < F.Params.size() && I < 64; ++I)
-        if (F.Params[I].str() == Base.drop_back(2) && !(S.WrittenParams >> I & 1))
+        if (F.Params[I].str() == Base.drop_back(2) && !S.paramBitsChanged(I))
           Param = I;
     // The object may not be one Target is ever stored on.
     const CallbackFlags &CF = P.callbackFlags();
@@ -971,17 +1013,14 @@ ParamConditions
 FunctionAnalysis::paramConditions(const PathState &S,
                                   const ParamConditions &Inherited) const {
   ParamConditions Out;
-  auto Written = [&](size_t I) {
-    return I < 64 && (S.WrittenParams >> I & 1);
-  };
   for (const FactValue &Fv : S.Facts) {
     if (Fv.MaskParam >= 0) {
-      if (!Written(Fv.MaskParam))
+      if (!(S.paramBitsChanged(Fv.MaskParam) & Fv.Mask))
         Out.push_back({Fv.MaskParam, Fv.Value, Fv.Mask});
       continue;
     }
     for (size_t I = 0; I < F.Params.size(); ++I)
-      if (Fv.Key == F.Params[I] && !Written(I))
+      if (Fv.Key == F.Params[I] && !S.paramBitsChanged(I))
         Out.push_back({(int)I, Fv.Value});
   }
   for (const ParamCondition &C : Inherited)
@@ -1733,7 +1772,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
                                          V.substr(V[0] == '@') + "' here")};
           },
           E.Direction);
-    forgetWrites(S, E.Vars, E.KillsMemory, F.Params);
+    forgetWrites(S, E.Vars, E.KillsMemory, F.Params, E.ChangedBits);
     if (!E.BindVar.empty() && E.TryId >= 0)
       S.Binds[E.BindVar] = E.TryId;
     // "lock = NULL": a later "if (lock)" knows the answer.

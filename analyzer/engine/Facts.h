@@ -133,6 +133,12 @@ struct Event {
   /// Kill/Call: how the write changes the variables: +1 grows them (x++,
   /// x += n, list_add(..., &x)), -1 shrinks them (x--, list_del), 0 unknown.
   int Direction = 0;
+  /// Kill of one local variable by "v |= C", "v &= C" or "v ^= C" with a
+  /// constant C: the only bits the write can change (non-zero).  A flag
+  /// test of other bits still tests what the variable held before, so
+  /// "memflags |= MEMF_no_refcount" leaves "memflags & MEMF_no_owner" a
+  /// test of the caller's argument.  0: the write may change any bit.
+  uint64_t ChangedBits = 0;
   SrcLoc Loc;
   Symbol Name; ///< Primitive or callee spelling.
   LockRef Lock;
@@ -184,7 +190,8 @@ struct Condition {
   bool Negated = false;
   bool IntEq = false; ///< See IntVar.
   int TryId = -1;     ///< Try: the try-call tested directly.
-  /// A flag test "p & MASK" on a parameter: which one (-1: none) and the mask.
+  /// A flag test "v & MASK": the mask, and which parameter v is (-1: a
+  /// local, or not a flag test).
   int MaskParam = -1;
   uint64_t Mask = 0;
   int64_t IntConst = 0;     ///< See IntVar.

@@ -89,6 +89,7 @@ void to_json(json &J, const Event &E) {
   if (E.KillsMemory) J["mem"] = true;
   if (E.IsWrite) J["w"] = true;
   if (E.Direction) J["dir"] = E.Direction;
+  if (E.ChangedBits) J["bits"] = E.ChangedBits;
   if (E.RetValue >= 0) J["ret"] = E.RetValue;
   if (E.Assigned >= 0) J["asg"] = E.Assigned;
   if (!E.EqualTo.empty()) J["eq"] = E.EqualTo;
@@ -117,6 +118,7 @@ void from_json(const json &J, Event &E) {
   E.KillsMemory = J.value("mem", false);
   E.IsWrite = J.value("w", false);
   E.Direction = J.value("dir", 0);
+  E.ChangedBits = J.value("bits", uint64_t(0));
   E.RetValue = J.value("ret", -1);
   E.Assigned = J.value("asg", -1);
   E.EqualTo = J.value("eq", "");
@@ -130,10 +132,8 @@ void to_json(json &J, const Condition &C) {
   if (C.TryId >= 0) J["try"] = C.TryId;
   if (C.Negated) J["neg"] = true;
   if (!C.Unequal.empty()) J["ne"] = C.Unequal;
-  if (C.MaskParam >= 0) {
-    J["mp"] = C.MaskParam;
-    J["mask"] = C.Mask;
-  }
+  if (C.MaskParam >= 0) J["mp"] = C.MaskParam;
+  if (C.Mask) J["mask"] = C.Mask;
   if (!C.IntVar.empty()) {
     J["iv"] = C.IntVar;
     J["ic"] = C.IntConst;

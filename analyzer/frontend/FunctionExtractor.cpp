@@ -214,6 +214,9 @@ private:
   Condition reduceCondition(const Expr *E);
   /// E's value if it is an integer constant that fits "v < n + 1".
   std::optional<int64_t> smallConstant(const Expr *E) const;
+  /// The bits "v |= C", "v &= C" or "v ^= C" can change; 0 for any other
+  /// write (which may change them all).
+  uint64_t changedBits(const BinaryOperator *BO) const;
   /// Block::CaseConds of a switch on a plain local or parameter, or none.
   std::vector<Condition> caseConditions(const SwitchStmt *SS,
                                         const CFGBlock &CB) const;
@@ -514,6 +517,20 @@ bool Extraction::countedLoop(const ForStmt *FS, const Condition &C) const {
   return N0 && *N0 <= C.IntConst && !writesVariable(FS->getBody(), V);
 }
 
+uint64_t Extraction::changedBits(const BinaryOperator *BO) const {
+  BinaryOperatorKind Op = BO->getOpcode();
+  if (Op != BO_OrAssign && Op != BO_AndAssign && Op != BO_XorAssign)
+    return 0;
+  Expr::EvalResult R;
+  const Expr *RHS = BO->getRHS();
+  if (RHS->isValueDependent() || !RHS->EvaluateAsInt(R, Ctx))
+    return 0;
+  // The constant as the 64-bit value the operation uses: "&= ~FLAG" with an
+  // int FLAG is sign-extended, so it keeps the upper bits.
+  uint64_t C = R.Val.getInt().extOrTrunc(64).getZExtValue();
+  return Op == BO_AndAssign ? ~C : C;
+}
+
 const VarDecl *Extraction::plainLocal(const Expr *E) const {
   auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
   auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
@@ -560,6 +577,9 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
             : BO->getOpcode() == BO_SubAssign ? -1
                                               : 0);
     markWrite(BO->getLHS());
+    if (plainLocal(BO->getLHS()) && !B.Events.empty() &&
+        B.Events.back().Kind == EventKind::Kill)
+      B.Events.back().ChangedBits = changedBits(BO);
     if (auto *DRE = dyn_cast<DeclRefExpr>(stripCasts(BO->getLHS()));
         DRE && BO->getOpcode() == BO_Assign) {
       noteAssigned(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS(), B);

@@ -648,3 +648,59 @@ void remove_forgot(struct pcidev *d)
 {
   release_pci_dev(d, 0); // expected-warning{{'pcidev.dev_lock' is not held when calling put_pci_dev, which asserts it}}
 }
+
+// 20. common/page_alloc.c alloc_domheap_pages(): "memflags |= MEMF_no_refcount"
+// and "memflags &= ~MEMF_no_dma" change other bits than MEMF_no_owner, so
+// "if ( d && !(memflags & MEMF_no_owner) ) assign_page()" (page_alloc_lock)
+// is still decided by the caller's constant: shadow_set_allocation() passes
+// MEMF_no_owner under the paging lock.  A write of the tested bit, or a
+// plain assignment, leaves the test to the path again.
+#define MEMF_no_refcount (1u << 0)
+#define MEMF_no_owner (1u << 1)
+#define MEMF_no_dma (1u << 2)
+static spinlock_t alloc_lock;
+static spinlock_t paging_lock2;
+int dma_bitsize;
+
+static void alloc_pages(unsigned int memflags)
+{
+  if (memflags & MEMF_no_owner)
+    memflags |= MEMF_no_refcount;
+  if (!dma_bitsize)
+    memflags &= ~MEMF_no_dma;
+  if (!(memflags & MEMF_no_owner)) {
+    spin_lock(&alloc_lock);
+    spin_unlock(&alloc_lock);
+  }
+}
+
+static void alloc_pages_owned(unsigned int memflags)
+{
+  memflags &= ~MEMF_no_owner; // the tested bit: the caller no longer decides
+  if (!(memflags & MEMF_no_owner)) {
+    spin_lock(&alloc_lock); // expected-warning{{possible circular locking dependency: acquiring 'alloc_lock' while holding 'paging_lock2' closes the cycle 'alloc_lock' -> 'paging_lock2' -> 'alloc_lock'}}
+    spin_unlock(&alloc_lock);
+  }
+}
+
+void set_allocation(void)
+{
+  spin_lock(&paging_lock2);
+  alloc_pages(MEMF_no_owner); // no page_alloc lock under the paging lock
+  spin_unlock(&paging_lock2);
+}
+
+void set_allocation_owned(void)
+{
+  spin_lock(&paging_lock2);
+  alloc_pages_owned(MEMF_no_owner); // takes it: the callee cleared the bit
+  spin_unlock(&paging_lock2);
+}
+
+void relinquish(void)
+{
+  spin_lock(&alloc_lock);
+  spin_lock(&paging_lock2);
+  spin_unlock(&paging_lock2);
+  spin_unlock(&alloc_lock);
+}
