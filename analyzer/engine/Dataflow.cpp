@@ -49,6 +49,10 @@ struct RuleIndex {
   };
   std::vector<Forbidden> ForbiddenWhileHeld;
   std::map<std::string, std::vector<std::string>> Requires;
+  /// entered_holding: function key -> the locks held on its entry, each
+  /// with the callback field that says so.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+      EnteredHolding;
   struct Continuous {
     std::string Lock, From, To, Why;
   };
@@ -875,6 +879,9 @@ private:
   void addNeed(const ParamConditions &When, NeedObs::Kind K, const std::string &Lock,
                const std::string &Subject, bool IsWrite, const Chain &Path);
   void entryNeeds();
+  /// The state on entry: the locks entered_holding says a callback runs
+  /// under, held as the caller's (neither acquired nor released here).
+  PathState entryState() const;
   /// A lock a callee needs at this call: missing here, or passed up.
   void needAtCall(PathState &S, NeedObs::Kind K, const std::string &L,
                   const std::string &Subject, bool IsWrite, const Chain &Path,
@@ -1450,6 +1457,9 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       if (A.RecursiveParam >= 0 && (size_t)A.RecursiveParam < E.Args.size() &&
           E.Args[A.RecursiveParam].HasInt)
         Recursive = E.Args[A.RecursiveParam].Int != 0;
+      // A recursive class (libxl's CTX mutex) is re-taken wherever a caller
+      // holds it: the edge from what this function holds is the callers'.
+      Recursive |= Rules.RecursiveLocks.count(L) != 0;
       Chain Path = extend({Step}, nameParameterLock(A.Witness, A.Lock, A.Text, L));
       std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
       std::string Text = Spelled ? *Spelled : A.Text.str();
@@ -1966,6 +1976,26 @@ void FunctionAnalysis::addNeed(const ParamConditions &When, NeedObs::Kind K,
   }
 }
 
+PathState FunctionAnalysis::entryState() const {
+  PathState S;
+  auto It = Rules.EnteredHolding.find(F.Key.str());
+  if (It == Rules.EnteredHolding.end())
+    return S;
+  for (const auto &[Lock, Field] : It->second) {
+    HeldLock H;
+    H.Lock = Lock;
+    H.Owner = OwnerAny;
+    H.Reentered = true;
+    H.Recursive = Rules.RecursiveLocks.count(Lock) != 0;
+    H.Text = Lock;
+    H.Site = std::make_shared<const Chain>(Chain{
+        step(F.Loc, "'" + Lock + "' is held on entry to " + F.Name.str() +
+                        ", a " + Field + " (rules: entered_holding)")});
+    S.addHeld(std::move(H));
+  }
+  return S;
+}
+
 void FunctionAnalysis::entryNeeds() {
   // Assertions (ASSERT(p2m_locked_by_me(p)), lockdep_assert_held()) state
   // what callers must hold; they often sit in blocks a release build
@@ -2190,7 +2220,7 @@ void FunctionAnalysis::run() {
     return;
   entryNeeds();
   std::vector<StateSet> In(N);
-  In[F.Entry].States.push_back(PathState());
+  In[F.Entry].States.push_back(entryState());
   In[F.Entry].Sigs.push_back(In[F.Entry].States.back().signature());
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
   std::vector<PathState> ExitStates;
@@ -2571,6 +2601,16 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
   for (const rules::RequiresRule &R : Rules.Requires)
     for (const std::string &L : R.Held)
       I.Requires[R.Function].push_back(Rules.canonical(L));
+  for (const rules::EnteredHoldingRule &R : Rules.EnteredHolding)
+    for (const std::string &Field : R.Callbacks)
+      for (const std::string &Fn : P.pointerTargets(Field))
+        for (const std::string &L : R.Held) {
+          auto &Entry = I.EnteredHolding[Fn];
+          std::pair<std::string, std::string> H{Rules.canonical(L), Field};
+          if (std::none_of(Entry.begin(), Entry.end(),
+                           [&](const auto &E) { return E.first == H.first; }))
+            Entry.push_back(std::move(H));
+        }
   for (const rules::HeldContinuouslyRule &H : Rules.HeldContinuously)
     I.Continuously.push_back({Rules.canonical(H.Lock), H.From, H.To, H.Why});
   for (const rules::GuardedRule &G : Rules.Guarded)

@@ -136,8 +136,12 @@ void Program::resolveFunctionPointers() {
 std::vector<std::string> Program::callTargets(const Event &Call) const {
   if (!Call.Callee.empty())
     return {Call.Callee};
+  return pointerTargets(Call.FptrKey.str());
+}
+
+std::vector<std::string> Program::pointerTargets(const std::string &FptrKey) const {
   std::vector<std::string> Out;
-  auto It = FptrTargets.find(Call.FptrKey);
+  auto It = FptrTargets.find(FptrKey);
   if (It == FptrTargets.end())
     return Out;
   for (const std::string &T : It->second)

@@ -66,6 +66,8 @@ public:
   /// Every function a call event may reach: the direct callee, or every
   /// function assigned to the function pointer anywhere in the program.
   std::vector<std::string> callTargets(const Event &Call) const;
+  /// Every function stored into function-pointer key FptrKey ("tag.field").
+  std::vector<std::string> pointerTargets(const std::string &FptrKey) const;
   /// Which callbacks the objects an indirect call goes through can carry.
   const CallbackFlags &callbackFlags() const { return Flags; }
 

@@ -137,6 +137,7 @@ private:
   void readHierarchies(const json &V, const std::string &Ptr);
   void readGuarded(const json &V, const std::string &Ptr);
   void readRequires(const json &V, const std::string &Ptr);
+  void readEnteredHolding(const json &V, const std::string &Ptr);
   void readForbidden(const json &V, const std::string &Ptr);
   void readHeldContinuously(const json &V, const std::string &Ptr);
   void readSleeping(const json &V, const std::string &Ptr);
@@ -155,7 +156,8 @@ bool Reader::read(const json &Doc) {
     return false;
   checkKeys(Doc, "",
             {"$schema", "description", "aliases", "primitives", "lock_types",
-             "hierarchies", "guarded", "requires", "forbidden_while_held",
+             "hierarchies", "guarded", "requires", "entered_holding",
+             "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
              "recursive_locks", "crash_paths", "exclusive_contexts",
              "unshared", "running_context", "class_by_holder"},
@@ -181,6 +183,7 @@ bool Reader::read(const json &Doc) {
   Section("hierarchies", &Reader::readHierarchies);
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);
+  Section("entered_holding", &Reader::readEnteredHolding);
   Section("forbidden_while_held", &Reader::readForbidden);
   Section("held_continuously", &Reader::readHeldContinuously);
   Section("exclusive_contexts", &Reader::readExclusive);
@@ -393,6 +396,48 @@ void Reader::readRequires(const json &V, const std::string &Ptr) {
     }
     if (stringList(*It, P + "/held", "held", R.Held))
       Into.Requires.push_back(std::move(R));
+  }
+}
+
+void Reader::readEnteredHolding(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "entered_holding"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "an entered_holding rule"))
+      continue;
+    checkKeys(V[I], P, {"callbacks", "held", "why"}, "an entered_holding rule");
+    EnteredHoldingRule R;
+    R.Pos = pos(P);
+    bool Ok = true;
+    for (const char *Key : {"callbacks", "held"}) {
+      auto It = V[I].find(Key);
+      if (It == V[I].end()) {
+        error(P, std::string("missing required key '") + Key + "'");
+        Ok = false;
+        continue;
+      }
+      Ok &= stringList(*It, P + "/" + Key, Key,
+                       Key[0] == 'c' ? R.Callbacks : R.Held);
+    }
+    if (!Ok)
+      continue;
+    // A callback is a struct's function-pointer member, as the analyzer
+    // keys stores into it: "libxl__ev_qmp.callback".
+    bool Fields = true;
+    for (size_t J = 0; J < R.Callbacks.size(); ++J) {
+      const std::string &C = R.Callbacks[J];
+      size_t Dot = C.find('.');
+      if (Dot != std::string::npos && Dot > 0 && C.back() != '.')
+        continue;
+      error(P + "/callbacks/" + std::to_string(J),
+            "callback '" + R.Callbacks[J] +
+                "' must name a struct member as 'tag.field'");
+      Fields = false;
+    }
+    optionalString(V[I], P, "why", R.Why);
+    if (Fields)
+      Into.EnteredHolding.push_back(std::move(R));
   }
 }
 

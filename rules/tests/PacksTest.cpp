@@ -285,10 +285,11 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
   EXPECT_EQ(Keys(S["properties"]),
             (std::set<std::string>{
                 "$schema", "description", "aliases", "primitives", "lock_types",
-                "hierarchies", "guarded", "requires", "forbidden_while_held",
-                "held_continuously", "sleeping", "sleeping_if_defined",
-                "recursive_locks", "crash_paths", "exclusive_contexts",
-                "unshared", "running_context", "class_by_holder"}));
+                "hierarchies", "guarded", "requires", "entered_holding",
+                "forbidden_while_held", "held_continuously", "sleeping",
+                "sleeping_if_defined", "recursive_locks", "crash_paths",
+                "exclusive_contexts", "unshared", "running_context",
+                "class_by_holder"}));
   const json &D = S["$defs"];
   EXPECT_EQ(
       Keys(D["primitive"]["properties"]),
@@ -302,6 +303,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{"field", "by", "why"}));
   EXPECT_EQ(Keys(D["requires"]["properties"]),
             (std::set<std::string>{"function", "held", "why"}));
+  EXPECT_EQ(Keys(D["enteredHolding"]["properties"]),
+            (std::set<std::string>{"callbacks", "held", "why"}));
   EXPECT_EQ(Keys(D["forbiddenWhileHeld"]["properties"]),
             (std::set<std::string>{"lock", "calls", "why"}));
   EXPECT_EQ(Keys(D["heldContinuously"]["properties"]),
@@ -334,6 +337,7 @@ TEST(Schema, AgreesWithTheLoader) {
         "hierarchies": [{"name": "h", "order": ["a", "b"], "why": "w"}],
         "guarded": [{"field": "t.f", "by": "pod", "why": "w"}],
         "requires": [{"function": "f", "held": ["a", "b"], "why": "w"}],
+        "entered_holding": [{"callbacks": ["s.cb"], "held": ["a"], "why": "w"}],
         "forbidden_while_held": [{"lock": "a", "calls": ["g", "h_*"], "why": "w"}],
         "held_continuously": [{"lock": "a", "from": "f", "to": "g", "why": "w"}],
         "sleeping": ["msleep", {"function": "kmalloc", "gfp_arg": 1, "why": "w"}]
@@ -359,6 +363,8 @@ TEST(Schema, AgreesWithTheLoader) {
       {R"({"guarded": [{"field": "t.f", "by": "l", "note": "x"}]})", false},
       {R"({"requires": [{"function": "f"}]})", false},
       {R"({"requires": [{"function": "f", "held": "l"}]})", false},
+      {R"({"entered_holding": [{"callbacks": ["s.cb"]}]})", false},
+      {R"({"entered_holding": [{"callbacks": "s.cb", "held": ["l"]}]})", false},
       {R"({"forbidden_while_held": [{"lock": "l"}]})", false},
       {R"({"held_continuously": [{"lock": "l", "from": "f"}]})", false},
       {R"({"sleeping": [{"function": "f", "gfp_arg": "1"}]})", false},

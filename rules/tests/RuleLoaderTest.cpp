@@ -176,6 +176,32 @@ TEST(RuleLoader, ClassByHolderAndItsErrors) {
   EXPECT_TRUE(Bad.ClassesByHolder.empty());
 }
 
+TEST(RuleLoader, EnteredHoldingAndItsErrors) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"entered_holding": [
+    {"callbacks": ["libxl__ev_qmp.callback"], "held": ["libxl__ctx.lock"],
+     "why": "internal.h:1154"}]})";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  ASSERT_EQ(Rules.EnteredHolding.size(), 1u);
+  EXPECT_EQ(Rules.EnteredHolding[0].Callbacks,
+            std::vector<std::string>{"libxl__ev_qmp.callback"});
+  EXPECT_EQ(Rules.EnteredHolding[0].Held,
+            std::vector<std::string>{"libxl__ctx.lock"});
+  EXPECT_EQ(Rules.EnteredHolding[0].Why, "internal.h:1154");
+
+  RuleSet Bad;
+  expectErrors("{\"entered_holding\": [\n  {\"callbacks\": [\"f\"]},\n"
+               "  {\"callbacks\": [\"cb\"], \"held\": [\"l\"]},\n"
+               "  {\"callbacks\": \"s.f\", \"held\": [\"l\"]}]}",
+               {{2, "'held'"},
+                {3, "callback 'cb' must name a struct member as 'tag.field'"},
+                {4, "'callbacks' must be an array"}},
+               Bad);
+  EXPECT_TRUE(Bad.EnteredHolding.empty());
+}
+
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;

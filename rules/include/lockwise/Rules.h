@@ -99,6 +99,17 @@ struct RequiresRule {
   SourcePos Pos;
 };
 
+/// Functions the program stores into these function-pointer fields
+/// ("libxl__ev_qmp.callback") run with these locks already held: libxl's
+/// event machinery calls every libxl__ev_KIND callback with the CTX lock
+/// taken ("The ctx will be locked on entry to each FUNC", internal.h:1154).
+struct EnteredHoldingRule {
+  std::vector<std::string> Callbacks; ///< "tag.field"
+  std::vector<std::string> Held;
+  std::string Why;
+  SourcePos Pos;
+};
+
 struct ForbiddenWhileHeldRule {
   std::string Lock;
   std::vector<std::string> Calls; ///< names or globs
@@ -185,6 +196,7 @@ struct RuleSet {
   std::vector<Hierarchy> Hierarchies;
   std::vector<GuardedRule> Guarded;
   std::vector<RequiresRule> Requires;
+  std::vector<EnteredHoldingRule> EnteredHolding;
   std::vector<ForbiddenWhileHeldRule> ForbiddenWhileHeld;
   std::vector<HeldContinuouslyRule> HeldContinuously;
   std::vector<SleepingRule> Sleeping;
