@@ -11,6 +11,14 @@ void to_json(json &J, const Symbol &S) { J = S.str(); }
 void from_json(const json &J, Symbol &S) { S = Symbol(J.get_ref<const std::string &>()); }
 
 // Field names are short: a kernel TU has tens of thousands of events.
+// The readers of the per-event types walk the keys an object has, instead
+// of looking up every key it might have: most are absent, and a re-run
+// with nothing changed spends half its time reading these (scripts/bench).
+// A required key that is missing still throws, as json::at() would.
+template <typename Fn> void forEachKey(const json &J, Fn Read) {
+  for (auto It = J.begin(); It != J.end(); ++It)
+    Read(It.key(), It.value());
+}
 void to_json(json &J, const SrcLoc &L) { J = json::array({L.File, L.Line, L.Column}); }
 void from_json(const json &J, SrcLoc &L) {
   L.File = J.at(0).get<Symbol>();
@@ -29,14 +37,27 @@ void to_json(json &J, const LockRef &R) {
   if (!R.Text.empty()) J["t"] = R.Text;
 }
 void from_json(const json &J, LockRef &R) {
-  R.K = (LockRef::Kind)J.at("k").get<int>();
-  R.Root = J.value("r", "");
-  R.Path = J.value("p", "");
-  R.ParamIndex = J.value("i", -1);
-  R.StaticGlobal = J.value("s", false);
-  R.Owner = J.value("o", (int8_t)OwnerNone);
-  R.File = J.value("f", "");
-  R.Text = J.value("t", "");
+  bool HasKind = false;
+  forEachKey(J, [&](const std::string &K, const json &V) {
+    if (K == "k")
+      R.K = (LockRef::Kind)V.get<int>(), HasKind = true;
+    else if (K == "r")
+      R.Root = V.get<Symbol>();
+    else if (K == "p")
+      R.Path = V.get<Symbol>();
+    else if (K == "i")
+      R.ParamIndex = V.get<int>();
+    else if (K == "s")
+      R.StaticGlobal = V.get<bool>();
+    else if (K == "o")
+      R.Owner = V.get<int8_t>();
+    else if (K == "f")
+      R.File = V.get<Symbol>();
+    else if (K == "t")
+      R.Text = V.get<Symbol>();
+  });
+  if (!HasKind)
+    (void)J.at("k");
 }
 
 void to_json(json &J, const ArgInfo &A) {
@@ -52,18 +73,28 @@ void to_json(json &J, const ArgInfo &A) {
   if (!A.Object.empty()) J["obj"] = A.Object;
 }
 void from_json(const json &J, ArgInfo &A) {
-  if (J.contains("l")) A.Lock = J["l"].get<LockRef>();
-  if (J.contains("n")) {
-    A.HasInt = true;
-    A.Int = J["n"].get<long long>();
-  }
-  A.Param = J.value("a", -1);
-  A.Function = J.value("fn", "");
-  A.Var = J.value("v", "");
-  A.TryId = J.value("t", -1);
-  A.Origin = J.value("o", (int8_t)OwnerAny);
-  A.Holder = J.value("h", "");
-  A.Object = J.value("obj", "");
+  if (!J.is_object())
+    (void)J.at("l"); // throws: an argument is an object
+  forEachKey(J, [&](const std::string &K, const json &V) {
+    if (K == "l")
+      A.Lock = V.get<LockRef>();
+    else if (K == "n")
+      A.HasInt = true, A.Int = V.get<long long>();
+    else if (K == "a")
+      A.Param = V.get<int>();
+    else if (K == "fn")
+      A.Function = V.get<Symbol>();
+    else if (K == "v")
+      A.Var = V.get<Symbol>();
+    else if (K == "t")
+      A.TryId = V.get<int>();
+    else if (K == "o")
+      A.Origin = V.get<int8_t>();
+    else if (K == "h")
+      A.Holder = V.get<Symbol>();
+    else if (K == "obj")
+      A.Object = V.get<Symbol>();
+  });
 }
 
 void to_json(json &J, const Event &E) {
@@ -95,33 +126,65 @@ void to_json(json &J, const Event &E) {
   if (!E.EqualTo.empty()) J["eq"] = E.EqualTo;
 }
 void from_json(const json &J, Event &E) {
-  E.Kind = (EventKind)J.at("k").get<int>();
-  E.Loc = J.at("at").get<SrcLoc>();
-  E.Name = J.value("n", "");
-  if (J.contains("l")) E.Lock = J["l"].get<LockRef>();
-  E.LockMode = J.value("shared", false) ? Mode::Shared : Mode::Exclusive;
-  E.Recursive = J.value("rec", false);
-  E.RecursiveParam = J.value("recp", -1);
-  E.Irq = J.value("irq", false);
-  E.Sleeps = J.value("sleeps", false);
-  E.SuccessIsZero = J.value("zero", false);
-  E.TryId = J.value("try", -1);
-  E.BindVar = J.value("bind", "");
-  E.Callee = J.value("callee", "");
-  E.FptrKey = J.value("fptr", "");
-  E.FptrBase = J.value("fbase", "");
-  if (J.contains("args")) E.Args = J["args"].get<std::vector<ArgInfo>>();
-  E.Macro = J.value("macro", "");
-  E.CondText = J.value("cond", "");
-  if (J.contains("condvars")) E.CondVars = J["condvars"].get<std::vector<Symbol>>();
-  if (J.contains("vars")) E.Vars = J["vars"].get<std::vector<Symbol>>();
-  E.KillsMemory = J.value("mem", false);
-  E.IsWrite = J.value("w", false);
-  E.Direction = J.value("dir", 0);
-  E.ChangedBits = J.value("bits", uint64_t(0));
-  E.RetValue = J.value("ret", -1);
-  E.Assigned = J.value("asg", -1);
-  E.EqualTo = J.value("eq", "");
+  bool HasKind = false, HasLoc = false;
+  forEachKey(J, [&](const std::string &K, const json &V) {
+    if (K == "k")
+      E.Kind = (EventKind)V.get<int>(), HasKind = true;
+    else if (K == "at")
+      E.Loc = V.get<SrcLoc>(), HasLoc = true;
+    else if (K == "n")
+      E.Name = V.get<Symbol>();
+    else if (K == "l")
+      E.Lock = V.get<LockRef>();
+    else if (K == "shared")
+      E.LockMode = V.get<bool>() ? Mode::Shared : Mode::Exclusive;
+    else if (K == "rec")
+      E.Recursive = V.get<bool>();
+    else if (K == "recp")
+      E.RecursiveParam = V.get<int>();
+    else if (K == "irq")
+      E.Irq = V.get<bool>();
+    else if (K == "sleeps")
+      E.Sleeps = V.get<bool>();
+    else if (K == "zero")
+      E.SuccessIsZero = V.get<bool>();
+    else if (K == "try")
+      E.TryId = V.get<int>();
+    else if (K == "bind")
+      E.BindVar = V.get<Symbol>();
+    else if (K == "callee")
+      E.Callee = V.get<Symbol>();
+    else if (K == "fptr")
+      E.FptrKey = V.get<Symbol>();
+    else if (K == "fbase")
+      E.FptrBase = V.get<Symbol>();
+    else if (K == "args")
+      E.Args = V.get<std::vector<ArgInfo>>();
+    else if (K == "macro")
+      E.Macro = V.get<Symbol>();
+    else if (K == "cond")
+      E.CondText = V.get<Symbol>();
+    else if (K == "condvars")
+      E.CondVars = V.get<std::vector<Symbol>>();
+    else if (K == "vars")
+      E.Vars = V.get<std::vector<Symbol>>();
+    else if (K == "mem")
+      E.KillsMemory = V.get<bool>();
+    else if (K == "w")
+      E.IsWrite = V.get<bool>();
+    else if (K == "dir")
+      E.Direction = V.get<int>();
+    else if (K == "bits")
+      E.ChangedBits = V.get<uint64_t>();
+    else if (K == "ret")
+      E.RetValue = V.get<int>();
+    else if (K == "asg")
+      E.Assigned = V.get<int>();
+    else if (K == "eq")
+      E.EqualTo = V.get<Symbol>();
+  });
+  if (!HasKind || !HasLoc)
+    (void)J.at(HasKind ? "at" : "k");
 }
 
 void to_json(json &J, const Condition &C) {
@@ -142,19 +205,37 @@ void to_json(json &J, const Condition &C) {
   }
 }
 void from_json(const json &J, Condition &C) {
-  C.K = (Condition::Kind)J.at("k").get<int>();
-  C.Key = J.value("key", "");
-  if (J.contains("vars")) C.Vars = J["vars"].get<std::vector<Symbol>>();
-  C.Memory = J.value("mem", false);
-  C.TryId = J.value("try", -1);
-  C.Negated = J.value("neg", false);
-  C.Unequal = J.value("ne", "");
-  C.MaskParam = J.value("mp", -1);
-  C.Mask = J.value("mask", uint64_t(0));
-  C.IntVar = J.value("iv", "");
-  C.IntConst = J.value("ic", int64_t(0));
-  C.IntEq = J.value("ieq", false);
-  C.CountedExit = J.value("cx", false);
+  bool HasKind = false;
+  forEachKey(J, [&](const std::string &K, const json &V) {
+    if (K == "k")
+      C.K = (Condition::Kind)V.get<int>(), HasKind = true;
+    else if (K == "key")
+      C.Key = V.get<Symbol>();
+    else if (K == "vars")
+      C.Vars = V.get<std::vector<Symbol>>();
+    else if (K == "mem")
+      C.Memory = V.get<bool>();
+    else if (K == "try")
+      C.TryId = V.get<int>();
+    else if (K == "neg")
+      C.Negated = V.get<bool>();
+    else if (K == "ne")
+      C.Unequal = V.get<Symbol>();
+    else if (K == "mp")
+      C.MaskParam = V.get<int>();
+    else if (K == "mask")
+      C.Mask = V.get<uint64_t>();
+    else if (K == "iv")
+      C.IntVar = V.get<Symbol>();
+    else if (K == "ic")
+      C.IntConst = V.get<int64_t>();
+    else if (K == "ieq")
+      C.IntEq = V.get<bool>();
+    else if (K == "cx")
+      C.CountedExit = V.get<bool>();
+  });
+  if (!HasKind)
+    (void)J.at("k");
 }
 
 void to_json(json &J, const Block &B) {
