@@ -89,6 +89,24 @@ const FunctionDecl *designatedFunction(const Expr *E) {
   return nullptr;
 }
 
+/// The values a store of E may write: both arms of "c ? f : g" (nested),
+/// or E itself.
+static llvm::SmallVector<const Expr *, 2> storedValues(const Expr *E) {
+  llvm::SmallVector<const Expr *, 2> Out;
+  llvm::SmallVector<const Expr *, 2> Work{E};
+  while (!Work.empty()) {
+    const Expr *V = stripCasts(Work.pop_back_val());
+    if (auto *CO = dyn_cast_or_null<ConditionalOperator>(V)) {
+      Work.push_back(CO->getFalseExpr());
+      Work.push_back(CO->getTrueExpr());
+      continue;
+    }
+    if (V)
+      Out.push_back(V);
+  }
+  return Out;
+}
+
 /// The asserted condition of a compiled-out assertion, or null.  Xen's
 /// release-build ASSERT(p) is "do { if ( 0 && (p) ) {} } while (0)"
 /// (xen/include/xen/lib.h:65): p is not evaluated, yet the code after it
@@ -585,18 +603,18 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
       noteAssigned(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS(), B);
       bindTry(BO->getRHS(), DRE->getDecl()->getNameAsString(), B);
     }
-    // "x->cb = f" / "x->cb = param": function-pointer flows.
+    // "x->cb = f" / "x->cb = param" / "x->cb = c ? f : g": function-pointer
+    // flows.
     std::string FKey = fptrKeyOf(BO->getLHS(), FD, SM);
-    if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType()) {
-      if (auto *Fn = designatedFunction(BO->getRHS())) {
-        Fptrs.push_back({FKey, functionKey(Fn, SM), ""});
-        OnCallee(Fn);
-      } else {
-        std::string From = fptrKeyOf(BO->getRHS(), FD, SM);
-        if (!From.empty())
+    if (!FKey.empty() && BO->getLHS()->getType()->isFunctionPointerType())
+      for (const Expr *Value : storedValues(BO->getRHS())) {
+        if (auto *Fn = designatedFunction(Value)) {
+          Fptrs.push_back({FKey, functionKey(Fn, SM), ""});
+          OnCallee(Fn);
+        } else if (std::string From = fptrKeyOf(Value, FD, SM); !From.empty()) {
           Fptrs.push_back({FKey, "", From});
+        }
       }
-    }
     return;
   }
   if (auto *UO = dyn_cast<UnaryOperator>(S)) {
@@ -619,11 +637,12 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
         noteAssigned(VD, VD->getInit(), B);
         bindTry(VD->getInit(), VD->getNameAsString(), B);
         if (VD->getType()->isFunctionPointerType())
-          if (auto *Fn = designatedFunction(VD->getInit())) {
-            Fptrs.push_back({VD->getNameAsString() + "@" + Key,
-                             functionKey(Fn, SM), ""});
-            OnCallee(Fn);
-          }
+          for (const Expr *Value : storedValues(VD->getInit()))
+            if (auto *Fn = designatedFunction(Value)) {
+              Fptrs.push_back({VD->getNameAsString() + "@" + Key,
+                               functionKey(Fn, SM), ""});
+              OnCallee(Fn);
+            }
       }
     }
     return;

@@ -42,10 +42,7 @@ static void insert_lock_acquired(struct ev_qmp *qmp, int rc)
 
 void insert_start(struct ev_qmp *qmp, int connected)
 {
-  if (connected)
-    qmp->callback = insert_ejected;
-  else
-    qmp->callback = insert_lock_acquired;
+  qmp->callback = connected ? insert_ejected : insert_lock_acquired;
 }
 
 // Not a callback the rules name: CTX after another inner lock.
