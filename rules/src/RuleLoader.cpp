@@ -82,19 +82,26 @@ private:
     error(Ptr, std::string(What) + " must be an object");
     return false;
   }
+  /// Obj's member Key; reports it and returns null when absent.
+  const json *required(const json &Obj, const std::string &Ptr,
+                       const char *Key) {
+    auto It = Obj.find(Key);
+    if (It != Obj.end())
+      return &*It;
+    error(Ptr, std::string("missing required key '") + Key + "'");
+    return nullptr;
+  }
   /// A required string member; reports and returns false when absent.
   bool requireString(const json &Obj, const std::string &Ptr,
                      const char *Key, std::string &Out) {
-    auto It = Obj.find(Key);
-    if (It == Obj.end()) {
-      error(Ptr, std::string("missing required key '") + Key + "'");
+    const json *Value = required(Obj, Ptr, Key);
+    if (!Value)
       return false;
-    }
-    if (!It->is_string()) {
+    if (!Value->is_string()) {
       error(Ptr + "/" + Key, std::string("'") + Key + "' must be a string");
       return false;
     }
-    Out = It->get<std::string>();
+    Out = Value->get<std::string>();
     return true;
   }
   void optionalString(const json &Obj, const std::string &Ptr,
@@ -123,6 +130,13 @@ private:
       Out.push_back(V[I].get<std::string>());
     }
     return true;
+  }
+  /// A required member that is an array of strings, read into Out;
+  /// reports and returns false when absent or malformed.
+  bool requireStringList(const json &Obj, const std::string &Ptr,
+                         const char *Key, std::vector<std::string> &Out) {
+    const json *Value = required(Obj, Ptr, Key);
+    return Value && stringList(*Value, Ptr + "/" + Key, Key, Out);
   }
   void checkKeys(const json &Obj, const std::string &Ptr,
                  const std::set<std::string> &Known, const char *Where) {
@@ -341,12 +355,7 @@ void Reader::readHierarchies(const json &V, const std::string &Ptr) {
         error(P + "/running_context_last",
               "'running_context_last' must be true or false");
     }
-    auto It = E.find("order");
-    if (It == E.end()) {
-      error(P, "missing required key 'order'");
-      continue;
-    }
-    if (!stringList(*It, P + "/order", "order", H.Order))
+    if (!requireStringList(E, P, "order", H.Order))
       continue;
     if (H.Order.size() < 2)
       warning(P + "/order", "hierarchy '" + H.Name +
@@ -389,12 +398,7 @@ void Reader::readRequires(const json &V, const std::string &Ptr) {
     R.Pos = pos(P);
     if (!requireString(V[I], P, "function", R.Function))
       continue;
-    auto It = V[I].find("held");
-    if (It == V[I].end()) {
-      error(P, "missing required key 'held'");
-      continue;
-    }
-    if (stringList(*It, P + "/held", "held", R.Held))
+    if (requireStringList(V[I], P, "held", R.Held))
       Into.Requires.push_back(std::move(R));
   }
 }
@@ -409,18 +413,10 @@ void Reader::readEnteredHolding(const json &V, const std::string &Ptr) {
     checkKeys(V[I], P, {"callbacks", "held", "why"}, "an entered_holding rule");
     EnteredHoldingRule R;
     R.Pos = pos(P);
-    bool Ok = true;
-    for (const char *Key : {"callbacks", "held"}) {
-      auto It = V[I].find(Key);
-      if (It == V[I].end()) {
-        error(P, std::string("missing required key '") + Key + "'");
-        Ok = false;
-        continue;
-      }
-      Ok &= stringList(*It, P + "/" + Key, Key,
-                       Key[0] == 'c' ? R.Callbacks : R.Held);
-    }
-    if (!Ok)
+    // Both read, so that a rule missing both says so once for each.
+    bool HasCallbacks = requireStringList(V[I], P, "callbacks", R.Callbacks);
+    bool HasHeld = requireStringList(V[I], P, "held", R.Held);
+    if (!HasCallbacks || !HasHeld)
       continue;
     // A callback is a struct's function-pointer member, as the analyzer
     // keys stores into it: "libxl__ev_qmp.callback".
@@ -454,12 +450,7 @@ void Reader::readForbidden(const json &V, const std::string &Ptr) {
     if (!requireString(V[I], P, "lock", R.Lock))
       continue;
     optionalString(V[I], P, "why", R.Why);
-    auto It = V[I].find("calls");
-    if (It == V[I].end()) {
-      error(P, "missing required key 'calls'");
-      continue;
-    }
-    if (stringList(*It, P + "/calls", "calls", R.Calls))
+    if (requireStringList(V[I], P, "calls", R.Calls))
       Into.ForbiddenWhileHeld.push_back(std::move(R));
   }
 }
