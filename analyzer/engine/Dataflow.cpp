@@ -1170,6 +1170,7 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   constexpr size_t MaxConditionalCopies = 4;
   SummaryAcquire *Same = nullptr;
   size_t Copies = 0;
+  bool Covered = false;
   for (SummaryAcquire &A : Out.Acquires) {
     if (A.Lock != Lock || A.LockMode != M || A.Try != Try ||
         A.Owner != Owner || A.Holder != Holder)
@@ -1177,12 +1178,12 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
     ++Copies;
     if (includes(When, A.When) || includes(A.When, When)) {
       Same = &A;
+      Covered = true;
       break;
     }
     if (!Same)
       Same = &A;
   }
-  bool Covered = Same && (includes(When, Same->When) || includes(Same->When, When));
   if (Same && (Covered || Copies >= MaxConditionalCopies)) {
     SummaryAcquire &A = *Same;
     intersectSorted(A.Dropped, Dropped);
