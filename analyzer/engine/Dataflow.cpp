@@ -304,6 +304,10 @@ struct PathState {
     S += "|";
     for (const ArmedMark &A : Armed)
       S += std::to_string(A.Rule) + (A.Broken ? "x;" : ";");
+    // An error return stays apart from the others, or joined with "return
+    // NULL" its value would be unknown and callers could not test it.
+    if (ReturnValue == ReturnsErrorPointer)
+      S += "|E";
     return S;
   }
   HeldLock *findHeld(const std::string &L) {
@@ -1036,6 +1040,20 @@ FunctionAnalysis::paramConditions(const PathState &S,
   return Out;
 }
 
+/// Whether C's atom holds for a call that returned R (0, 1 or
+/// ReturnsErrorPointer): the value itself, or an error test of it.
+bool atomHolds(const Condition &C, int R) {
+  switch (C.ErrTest) {
+  case Condition::IsErr:
+    return R == ReturnsErrorPointer;
+  case Condition::IsErrOrNull:
+    return R == 0 || R == ReturnsErrorPointer;
+  case Condition::NotErrorTest:
+    break;
+  }
+  return R != 0;
+}
+
 /// What a caller testing the result sees of Returns, given all the values
 /// the function returns: "return NULL" (or 0) on some paths and something
 /// unknown on the others makes the unknown ones the non-zero ones (the
@@ -1340,8 +1358,36 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   auto Feasible = [&](int Id) {
     auto R = S.Results.find(Id);
     return R == S.Results.end() || R->second < 0 ||
-           (R->second != 0) == AtomNonZero;
+           atomHolds(C, R->second) == AtomNonZero;
   };
+  // IS_ERR_OR_NULL(p) false: p is a valid pointer, which settles a
+  // try-lock's result as a success; the other outcomes of an error test
+  // say nothing of it.
+  auto ResolveErrorTest = [&](int Id) {
+    if (C.ErrTest == Condition::IsErrOrNull && !AtomNonZero)
+      resolveTry(S, Id, /*AtomNonZero=*/true);
+  };
+  if (C.ErrTest != Condition::NotErrorTest) {
+    int Id = C.TryId;
+    if (C.K == Condition::Fact)
+      if (auto B = S.Binds.find(C.ErrOf); B != S.Binds.end())
+        Id = B->second;
+    if (Id >= 0) {
+      if (!Feasible(Id))
+        return false;
+      ResolveErrorTest(Id);
+    }
+    if (C.K != Condition::Fact)
+      return true;
+    // Neither NULL nor valid says nothing; an error pointer is not NULL.
+    if (AtomNonZero == (C.ErrTest == Condition::IsErr)) {
+      const FactValue *Null = S.findFact(C.ErrOf);
+      if (Null && !Null->Value)
+        return false;
+      if (!Null)
+        S.addFact({C.ErrOf, Origin, true, {C.ErrOf}, false});
+    }
+  }
   if (C.K == Condition::Try) {
     if (!Feasible(C.TryId))
       return false;
@@ -1361,7 +1407,7 @@ bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
   }
   if (C.K != Condition::Fact)
     return true;
-  if (auto B = S.Binds.find(C.Key); B != S.Binds.end()) {
+  if (auto B = S.Binds.find(C.Key); B != S.Binds.end() && !C.ErrTest) {
     if (!Feasible(B->second))
       return false;
     resolveTry(S, B->second, AtomNonZero);

@@ -106,6 +106,12 @@ enum class EventKind : uint8_t {
 
 enum class Mode : uint8_t { Exclusive, Shared };
 
+/// A return value, beside 0 and 1 (see Event::RetValue): ERR_PTR(-E), which
+/// is non-zero but which IS_ERR() tells from a valid pointer ("return act"
+/// holding act->lock, "return NULL", "return ERR_PTR(-EINVAL)" in Xen's
+/// grant_map_exists()).
+constexpr int ReturnsErrorPointer = 2;
+
 /// One Event is in every block of every function (over a hundred thousand
 /// on the Xen hypervisor, all in memory at once), so the fields are
 /// grouped by size to leave no padding: keep it so.
@@ -125,7 +131,7 @@ struct Event {
   int RecursiveParam = -1; ///< Recursion decided by this parameter.
   int TryId = -1;
   /// Return: the returned value when it is known here: 0 (0 or NULL), 1
-  /// (a non-zero constant or an address), -1 unknown.
+  /// (a non-zero constant or an address), ReturnsErrorPointer, -1 unknown.
   int RetValue = -1;
   /// Kill of one local variable: it now holds 0 (zero or NULL) or a
   /// non-zero constant (1); -1 when the value is not a constant.
@@ -185,6 +191,13 @@ inline std::string maskKey(llvm::StringRef V, uint64_t Mask) {
 /// One is in every block: small fields first, to leave no padding.
 struct Condition {
   enum Kind : uint8_t { None, Fact, Try } K = None;
+  /// IS_ERR(v) or IS_ERR_OR_NULL(v): which values of a call's result make
+  /// the atom true (an error pointer; NULL or an error pointer).
+  enum ErrorTest : uint8_t { NotErrorTest, IsErr, IsErrOrNull };
+  ErrorTest ErrTest = NotErrorTest;
+  /// The local an error test is applied to (Fact), whose value may be a
+  /// call's result; a test applied to the call itself is a Try.
+  Symbol ErrOf;
   bool Memory = false; ///< Depends on memory, not only locals.
   /// The true edge is taken when (atom != 0) XOR Negated.
   bool Negated = false;

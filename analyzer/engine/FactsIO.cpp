@@ -203,6 +203,8 @@ void to_json(json &J, const Condition &C) {
     if (C.IntEq) J["ieq"] = true;
     if (C.CountedExit) J["cx"] = true;
   }
+  if (C.ErrTest != Condition::NotErrorTest) J["err"] = (int)C.ErrTest;
+  if (!C.ErrOf.empty()) J["errof"] = C.ErrOf;
 }
 void from_json(const json &J, Condition &C) {
   bool HasKind = false;
@@ -233,6 +235,10 @@ void from_json(const json &J, Condition &C) {
       C.IntEq = V.get<bool>();
     else if (K == "cx")
       C.CountedExit = V.get<bool>();
+    else if (K == "err")
+      C.ErrTest = (Condition::ErrorTest)V.get<int>();
+    else if (K == "errof")
+      C.ErrOf = V.get<Symbol>();
   });
   if (!HasKind)
     (void)J.at("k");

@@ -79,6 +79,29 @@ int knownTruth(const Expr *V, ASTContext &Ctx) {
   return -1;
 }
 
+/// Which error-pointer test CE is, by the name both Linux and Xen give it.
+static Condition::ErrorTest errorTest(const CallExpr *CE) {
+  const FunctionDecl *FD = CE->getDirectCallee();
+  if (!FD || !FD->getIdentifier())
+    return Condition::NotErrorTest;
+  StringRef Name = FD->getName();
+  if (Name == "IS_ERR")
+    return Condition::IsErr;
+  if (Name == "IS_ERR_OR_NULL")
+    return Condition::IsErrOrNull;
+  return Condition::NotErrorTest;
+}
+
+/// Whether E makes an error pointer: ERR_PTR(-E), or ERR_CAST(p), which
+/// passes on one that IS_ERR(p) found.
+static bool makesErrorPointer(const Expr *E) {
+  auto *CE = dyn_cast<CallExpr>(E);
+  const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier())
+    return false;
+  return FD->getName() == "ERR_PTR" || FD->getName() == "ERR_CAST";
+}
+
 const FunctionDecl *designatedFunction(const Expr *E) {
   E = stripCasts(E);
   if (auto *UO = dyn_cast_or_null<UnaryOperator>(E);
@@ -657,6 +680,8 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     if (const Expr *V = RS->getRetValue()) {
       const Expr *Stripped = stripCasts(V);
       Ev.RetValue = knownTruth(V, Ctx);
+      if (Ev.RetValue < 0 && makesErrorPointer(Stripped))
+        Ev.RetValue = ReturnsErrorPointer;
       auto *CE = dyn_cast<CallExpr>(Stripped);
       auto *DRE = dyn_cast<DeclRefExpr>(Stripped);
       if (Ev.RetValue < 0 && CE) {
@@ -1205,6 +1230,30 @@ Condition Extraction::reduceCondition(const Expr *E) {
     }
     break;
   }
+  // IS_ERR(v), IS_ERR_OR_NULL(v) (Linux's include/linux/err.h, Xen's
+  // xen/include/xen/err.h): which of a call's results make it true, on the
+  // local the result was stored in or on the call itself.
+  if (auto *CE = dyn_cast<CallExpr>(E); CE && CE->getNumArgs() == 1)
+    if (Condition::ErrorTest T = errorTest(CE); T != Condition::NotErrorTest) {
+      const Expr *Arg = stripCasts(CE->getArg(0));
+      C.ErrTest = T;
+      C.Negated = Negated;
+      if (auto *Call = dyn_cast<CallExpr>(Arg))
+        if (auto It = TryIds.find(Call); It != TryIds.end()) {
+          C.K = Condition::Try;
+          C.TryId = It->second;
+          return C;
+        }
+      if (const VarDecl *V = plainLocal(Arg)) {
+        C.K = Condition::Fact;
+        C.ErrOf = V->getNameAsString();
+        C.Key = (T == Condition::IsErr ? "IS_ERR(" : "IS_ERR_OR_NULL(") +
+                C.ErrOf.str() + ")";
+        C.Vars = {C.ErrOf};
+        return C;
+      }
+      C = Condition();
+    }
   // A local against a constant ("try < 3", "try == 3", "n >= MAX").
   if (auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isComparisonOp()) {
     const Expr *VarSide = BO->getLHS(), *ConstSide = BO->getRHS();

@@ -33,6 +33,11 @@ TUFacts oneEventTU() {
   B.Cond.MaskParam = 0;
   B.Cond.Mask = 2;
   B.Cond.Negated = true;
+  Condition ErrorCase;
+  ErrorCase.K = Condition::Fact;
+  ErrorCase.ErrTest = Condition::IsErrOrNull;
+  ErrorCase.ErrOf = Symbol("act");
+  B.CaseConds = {ErrorCase};
   FunctionFacts F;
   F.Key = Symbol("alloc_pages");
   F.Name = Symbol("alloc_pages");
@@ -64,6 +69,9 @@ TEST(FactsIO, EveryFieldOfAnEventSurvivesTheRoundTrip) {
   EXPECT_EQ(B.Cond.Mask, 2u);
   EXPECT_EQ(B.Cond.MaskParam, 0);
   EXPECT_TRUE(B.Cond.Negated);
+  ASSERT_EQ(B.CaseConds.size(), 1u);
+  EXPECT_EQ(B.CaseConds[0].ErrTest, Condition::IsErrOrNull);
+  EXPECT_EQ(B.CaseConds[0].ErrOf.str(), "act");
   // Written again, the same bytes.
   EXPECT_EQ(factsToJson(*Back), Text);
 }

@@ -31,6 +31,10 @@ int printk(const char *fmt, ...);
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) ((x) >= (unsigned long)-MAX_ERRNO)
 static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long IS_ERR(const void *ptr)
+{
+  return IS_ERR_VALUE((unsigned long)ptr);
+}
 static inline long IS_ERR_OR_NULL(const void *ptr)
 {
   return !ptr || IS_ERR_VALUE((unsigned long)ptr);
