@@ -723,6 +723,8 @@ private:
     if (Index < 0 || (size_t)Index >= E.Args.size())
       return Symbol();
     const ArgInfo &A = E.Args[Index];
+    if (A.MaskedParam >= 0 && (size_t)A.MaskedParam < F.Params.size())
+      return Symbol(maskKey(F.Params[A.MaskedParam].str(), A.ParamMask));
     if (A.Param >= 0 && (size_t)A.Param < F.Params.size())
       return F.Params[A.Param];
     return A.Var;
@@ -1159,11 +1161,16 @@ bool allows(const ParamConditions &When, const std::vector<ArgInfo> &Args) {
 ParamConditions forwardConditions(const ParamConditions &Callee,
                                   const std::vector<ArgInfo> &Args) {
   ParamConditions Out;
-  for (const ParamCondition &C : Callee)
-    if ((size_t)C.Param < Args.size() && Args[C.Param].Param >= 0 &&
-        !Args[C.Param].HasInt)
-      Out.push_back({Args[C.Param].Param, C.NonZero, C.Mask, C.Field, C.CarriedKey,
+  for (const ParamCondition &C : Callee) {
+    if ((size_t)C.Param >= Args.size() || Args[C.Param].HasInt)
+      continue;
+    const ArgInfo &A = Args[C.Param];
+    if (A.Param >= 0)
+      Out.push_back({A.Param, C.NonZero, C.Mask, C.Field, C.CarriedKey,
                      C.CarriedTarget});
+    else if (A.MaskedParam >= 0 && !C.Mask && C.onValue())
+      Out.push_back({A.MaskedParam, C.NonZero, A.ParamMask});
+  }
   return Out;
 }
 
@@ -1623,16 +1630,19 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       bool NonZero = PC.NonZero;
       if (!PC.onValue())
         continue;
-      // A flag condition on our own parameter stays one on it.
-      if (PC.Mask) {
-        if ((size_t)Index < E.Args.size() && E.Args[Index].Param >= 0 &&
-            (size_t)E.Args[Index].Param < F.Params.size()) {
-          Symbol Key = maskKey(F.Params[E.Args[Index].Param].str(), PC.Mask);
+      // A flag condition on our own parameter stays one on it, and so does
+      // a condition on a local we named for one.
+      const ArgInfo *A = (size_t)Index < E.Args.size() ? &E.Args[Index] : nullptr;
+      int FlagParam = !A ? -1 : PC.Mask ? A->Param : A->MaskedParam;
+      uint64_t Mask = PC.Mask ? PC.Mask : A ? A->ParamMask : 0;
+      if (PC.Mask || FlagParam >= 0) {
+        if (FlagParam >= 0 && (size_t)FlagParam < F.Params.size()) {
+          Symbol Key = maskKey(F.Params[FlagParam].str(), Mask);
           if (const FactValue *Known = N.findFact(Key))
             Feasible &= Known->Value == NonZero;
           else
-            N.addFact({Key, 0, NonZero, {F.Params[E.Args[Index].Param]}, false,
-                       E.Args[Index].Param, PC.Mask});
+            N.addFact({Key, 0, NonZero, {F.Params[FlagParam]}, false,
+                       FlagParam, Mask});
         }
         continue;
       }
@@ -2838,6 +2848,9 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
             std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
                          Acq.Lock.c_str(), Acq.Owner);
             PrintWhen(Acq.When);
+            for (const WitnessStep &W : Acq.Witness)
+              std::fprintf(stderr, "    %s:%u %s\n", W.Loc.File.c_str(),
+                           W.Loc.Line, W.Message.c_str());
           }
           for (const SummaryCall &C : A.Out.Calls) {
             std::fprintf(stderr, "%s calls %s when", Key.c_str(), C.Callee.c_str());

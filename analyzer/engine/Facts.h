@@ -78,6 +78,11 @@ struct ArgInfo {
   /// a callee outcome that depends on the argument decides it
   /// ("lock_evaluate_nospec(_read_trylock(l))").
   int TryId = -1;
+  /// The argument is a local named for the flag test "parameter MaskedParam
+  /// & ParamMask" (Xen's _put_page_type() passes "bool preemptible = flags
+  /// & PTF_preemptible" on): a callee's test of the argument is that test.
+  int MaskedParam = -1;
+  uint64_t ParamMask = 0;
   Symbol Function;    ///< The argument designates this function.
   /// A pointer to a struct rules' class_by_holder names: where the object
   /// is held (LockIdentity::holderOf()), "$N" for the caller's parameter N.

@@ -71,6 +71,10 @@ void to_json(json &J, const ArgInfo &A) {
   if (A.Origin != OwnerAny) J["o"] = A.Origin;
   if (!A.Holder.empty()) J["h"] = A.Holder;
   if (!A.Object.empty()) J["obj"] = A.Object;
+  if (A.MaskedParam >= 0) {
+    J["mp"] = A.MaskedParam;
+    J["pm"] = A.ParamMask;
+  }
 }
 void from_json(const json &J, ArgInfo &A) {
   if (!J.is_object())
@@ -94,6 +98,10 @@ void from_json(const json &J, ArgInfo &A) {
       A.Holder = V.get<Symbol>();
     else if (K == "obj")
       A.Object = V.get<Symbol>();
+    else if (K == "mp")
+      A.MaskedParam = V.get<int>();
+    else if (K == "pm")
+      A.ParamMask = V.get<uint64_t>();
   });
 }
 

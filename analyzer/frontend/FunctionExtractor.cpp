@@ -253,6 +253,13 @@ private:
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
+  /// The condition a test of V stands for when V is a local only ever
+  /// set by its initialiser, a test of parameters nothing writes either
+  /// ("bool preemptible = flags & PTF_preemptible;"); None otherwise.
+  Condition namedCondition(const VarDecl *V);
+  /// Whether the function writes V or takes its address (cached).
+  bool writtenInFunction(const VarDecl *V);
+  llvm::DenseMap<const VarDecl *, bool> Written;
   /// E's value if it is an integer constant that fits "v < n + 1".
   std::optional<int64_t> smallConstant(const Expr *E) const;
   /// The bits "v |= C", "v &= C" or "v ^= C" can change; 0 for any other
@@ -725,8 +732,14 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
       A.Param = PVD->getFunctionScopeIndex();
     else if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
              VD && VD->hasLocalStorage() &&
-             VD->getType()->isScalarType())
+             VD->getType()->isScalarType()) {
       A.Var = VD->getNameAsString();
+      if (Condition Named = namedCondition(VD);
+          Named.MaskParam >= 0 && Named.Mask && !Named.Negated) {
+        A.MaskedParam = Named.MaskParam;
+        A.ParamMask = Named.Mask;
+      }
+    }
   }
   if (auto *CE = dyn_cast<CallExpr>(S))
     if (auto It = TryIds.find(CE); It != TryIds.end())
@@ -1168,6 +1181,31 @@ std::vector<Condition> Extraction::caseConditions(const SwitchStmt *SS,
   return Out;
 }
 
+bool Extraction::writtenInFunction(const VarDecl *V) {
+  auto [It, New] = Written.try_emplace(V, false);
+  if (New)
+    It->second = writesVariable(FD->getBody(), V);
+  return It->second;
+}
+
+Condition Extraction::namedCondition(const VarDecl *V) {
+  const Expr *Init = V->getInit();
+  if (isa<ParmVarDecl>(V) || !Init || !V->getType()->isScalarType() ||
+      writtenInFunction(V))
+    return Condition();
+  Condition C = reduceCondition(Init);
+  if (C.K != Condition::Fact || C.Memory || C.Vars.empty() || C.ErrTest)
+    return Condition();
+  for (Symbol Name : C.Vars) {
+    auto It = llvm::find_if(FD->parameters(), [&](const ParmVarDecl *P) {
+      return P->getName() == Name.str();
+    });
+    if (It == FD->param_end() || writtenInFunction(*It))
+      return Condition();
+  }
+  return C;
+}
+
 Condition Extraction::reduceCondition(const Expr *E) {
   Condition C;
   bool Negated = false;
@@ -1230,6 +1268,15 @@ Condition Extraction::reduceCondition(const Expr *E) {
     }
     break;
   }
+  // A local that names a test of the parameters: the test itself, so that
+  // callers' arguments decide it (Xen's _put_page_type(): "bool preemptible
+  // = flags & PTF_preemptible; ... if ( preemptible &&
+  // hypercall_preempt_check() )").
+  if (const VarDecl *V = plainLocal(E))
+    if (Condition Named = namedCondition(V); Named.K != Condition::None) {
+      Named.Negated ^= Negated;
+      return Named;
+    }
   // IS_ERR(v), IS_ERR_OR_NULL(v) (Linux's include/linux/err.h, Xen's
   // xen/include/xen/err.h): which of a call's results make it true, on the
   // local the result was stored in or on the call itself.

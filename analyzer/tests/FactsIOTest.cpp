@@ -22,6 +22,8 @@ TUFacts oneEventTU() {
   A.HasInt = true;
   A.Int = 2;
   A.Var = Symbol("locking");
+  A.MaskedParam = 1;
+  A.ParamMask = 4;
   E.Args = {A};
   Block B;
   B.Id = 1;
@@ -66,6 +68,8 @@ TEST(FactsIO, EveryFieldOfAnEventSurvivesTheRoundTrip) {
   EXPECT_TRUE(E.Args[0].HasInt);
   EXPECT_EQ(E.Args[0].Var.str(), "locking");
   EXPECT_EQ(E.Args[0].Param, -1);
+  EXPECT_EQ(E.Args[0].MaskedParam, 1);
+  EXPECT_EQ(E.Args[0].ParamMask, 4u);
   EXPECT_EQ(B.Cond.Mask, 2u);
   EXPECT_EQ(B.Cond.MaskParam, 0);
   EXPECT_TRUE(B.Cond.Negated);

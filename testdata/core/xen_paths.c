@@ -704,3 +704,80 @@ void relinquish(void)
   spin_unlock(&paging_lock2);
   spin_unlock(&alloc_lock);
 }
+
+// 21. arch/x86/mm.c _put_page_type(): "bool preemptible = flags &
+// PTF_preemptible;" and then "if ( preemptible && hypercall_preempt_check()
+// )".  A local that only its initialiser sets, from a test of parameters
+// nothing writes, stands for that test: put_page_type()'s
+// "_put_page_type(page, 0, NULL)" under the paging lock does not reach the
+// preemption check's event lock.  A local written again keeps the test to
+// the path.
+#define PTF_preemptible (1u << 0)
+static spinlock_t event_lock21;
+static spinlock_t paging_lock21;
+int preempt_pending;
+
+static int put_type(unsigned int flags)
+{
+  _Bool preemptible = flags & PTF_preemptible;
+  if (preemptible) {
+    spin_lock(&event_lock21);
+    spin_unlock(&event_lock21);
+    return -1;
+  }
+  return 0;
+}
+
+static int put_type_rewritten(unsigned int flags)
+{
+  _Bool preemptible = flags & PTF_preemptible;
+  if (preempt_pending)
+    preemptible = 1;
+  if (preemptible) {
+    spin_lock(&event_lock21); // expected-warning{{possible circular locking dependency: acquiring 'event_lock21' while holding 'paging_lock21' closes the cycle 'event_lock21' -> 'paging_lock21' -> 'event_lock21'}}
+    spin_unlock(&event_lock21);
+    return -1;
+  }
+  return 0;
+}
+
+// _put_page_type() passes the local on: "_put_final_page_type(page, x,
+// preemptible, ptpg)"; the callee's test of its parameter is the caller's
+// flag test.
+static spinlock_t virq_lock21;
+
+static void put_final_type(_Bool preemptible)
+{
+  if (preemptible) {
+    spin_lock(&virq_lock21);
+    spin_unlock(&virq_lock21);
+  }
+}
+
+static int put_type_passing(unsigned int flags)
+{
+  _Bool preemptible = flags & PTF_preemptible;
+  put_final_type(preemptible);
+  return 0;
+}
+
+void put_under_paging(void)
+{
+  spin_lock(&paging_lock21);
+  put_type(0); // not preemptible: no event lock under the paging lock
+  put_type_passing(0);
+  put_type_rewritten(0);
+  spin_unlock(&paging_lock21);
+}
+
+void event_then_paging(void)
+{
+  spin_lock(&event_lock21);
+  spin_lock(&paging_lock21);
+  spin_unlock(&paging_lock21);
+  spin_unlock(&event_lock21);
+  spin_lock(&virq_lock21);
+  spin_lock(&paging_lock21);
+  spin_unlock(&paging_lock21);
+  spin_unlock(&virq_lock21);
+}
