@@ -58,6 +58,8 @@ struct RuleIndex {
   };
   std::vector<Continuous> Continuously;
   std::map<std::string, std::string> Guarded;
+  /// distinct_results: function name -> the groups it is in.
+  std::map<std::string, std::vector<unsigned>> DistinctGroups;
   std::set<std::string> RecursiveLocks;
   std::set<std::string> CrashPaths;
   std::set<std::string> Unshared;
@@ -689,6 +691,11 @@ private:
   void release(PathState &S, const std::string &Lock, const std::string &Text,
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
+  /// Var now holds the result of Source, which a distinct_results group
+  /// lists: Var differs from every local holding another member's result
+  /// ("p2m = p2m_get_altp2m(curr)" after "hostp2m = p2m_get_hostp2m(currd)":
+  /// "p2m != hostp2m" holds).
+  void noteDistinctResult(PathState &S, Symbol Var, Symbol Source);
   void applyCall(const Event &E, PathState &S, std::vector<PathState> &Forked);
   /// S and Inherited (a callee's conditions, in our terms) give the
   /// parameter conditions of an edge left to the callers.
@@ -1337,6 +1344,42 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
   S.setReleased({Lock, Loc, false, Text});
 }
 
+/// The fact "Var holds Fn's result", and back.
+std::string resultKey(llvm::StringRef Var, llvm::StringRef Fn) {
+  return "result: " + Var.str() + " = " + Fn.str() + "()";
+}
+std::optional<std::pair<llvm::StringRef, llvm::StringRef>>
+parseResultKey(llvm::StringRef Key) {
+  if (!Key.consume_front("result: ") || !Key.consume_back("()"))
+    return std::nullopt;
+  auto [Var, Fn] = Key.split(" = ");
+  return std::make_pair(Var, Fn);
+}
+
+void FunctionAnalysis::noteDistinctResult(PathState &S, Symbol Var, Symbol Source) {
+  auto Groups = Rules.DistinctGroups.find(Source.str());
+  if (Groups == Rules.DistinctGroups.end())
+    return;
+  std::vector<Symbol> Others;
+  for (const FactValue &Fv : S.Facts) {
+    auto Held = Fv.Value ? parseResultKey(Fv.Key.str()) : std::nullopt;
+    if (!Held || Held->first == Var.str() || Held->second == Source.str())
+      continue;
+    auto Theirs = Rules.DistinctGroups.find(Held->second.str());
+    if (Theirs == Rules.DistinctGroups.end())
+      continue;
+    for (unsigned G : Groups->second)
+      if (llvm::is_contained(Theirs->second, G))
+        Others.push_back(Symbol(Held->first.str()));
+  }
+  for (Symbol Other : Others) {
+    Symbol Key = equalityKey(Var.str(), Other.str());
+    std::erase_if(S.Facts, [&](const FactValue &Fv) { return Fv.Key == Key; });
+    S.addFact({Key, 0, false, {Var, Other}, false});
+  }
+  S.addFact({resultKey(Var.str(), Source.str()), 0, true, {Var}, false});
+}
+
 void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
   for (auto It = S.Pending.begin(); It != S.Pending.end(); ++It) {
     if (It->TryId != TryId)
@@ -1842,6 +1885,8 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     forgetWrites(S, E.Vars, E.KillsMemory, F.Params, E.ChangedBits);
     if (!E.BindVar.empty() && E.TryId >= 0)
       S.Binds[E.BindVar] = E.TryId;
+    if (!E.ResultOf.empty() && E.Vars.size() == 1)
+      noteDistinctResult(S, E.Vars[0], E.ResultOf);
     // "lock = NULL": a later "if (lock)" knows the answer.
     if (E.Assigned >= 0 && E.Vars.size() == 1)
       S.addFact({E.Vars[0], 0, E.Assigned == 1, {E.Vars[0]}, false});
@@ -2668,6 +2713,9 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules) {
                            [&](const auto &E) { return E.first == H.first; }))
             Entry.push_back(std::move(H));
         }
+  for (unsigned G = 0; G < Rules.DistinctResults.size(); ++G)
+    for (const std::string &Fn : Rules.DistinctResults[G].Functions)
+      I.DistinctGroups[Fn].push_back(G);
   for (const rules::HeldContinuouslyRule &H : Rules.HeldContinuously)
     I.Continuously.push_back({Rules.canonical(H.Lock), H.From, H.To, H.Why});
   for (const rules::GuardedRule &G : Rules.Guarded)

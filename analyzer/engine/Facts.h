@@ -171,6 +171,9 @@ struct Event {
   /// Kill of one local variable: it now equals this other local ("old_q =
   /// q"), so a later "q != old_q" knows the answer.
   Symbol EqualTo;
+  /// Kill of one local variable: it now holds the result of this function
+  /// or macro, one that distinct_results (rules) lists.
+  Symbol ResultOf;
 };
 
 /// The branch-fact key of "A == B" between two local variables, the same

@@ -132,6 +132,7 @@ void to_json(json &J, const Event &E) {
   if (E.RetValue >= 0) J["ret"] = E.RetValue;
   if (E.Assigned >= 0) J["asg"] = E.Assigned;
   if (!E.EqualTo.empty()) J["eq"] = E.EqualTo;
+  if (!E.ResultOf.empty()) J["ro"] = E.ResultOf;
 }
 void from_json(const json &J, Event &E) {
   bool HasKind = false, HasLoc = false;
@@ -190,6 +191,8 @@ void from_json(const json &J, Event &E) {
       E.Assigned = V.get<int>();
     else if (K == "eq")
       E.EqualTo = V.get<Symbol>();
+    else if (K == "ro")
+      E.ResultOf = V.get<Symbol>();
   });
   if (!HasKind || !HasLoc)
     (void)J.at(HasKind ? "at" : "k");

@@ -250,6 +250,9 @@ private:
   void bindTry(const Expr *Value, const std::string &Var, Block &B);
   /// "lock = NULL": the Kill just recorded for VD also says what VD holds.
   void noteAssigned(const VarDecl *VD, const Expr *Value, Block &B);
+  /// The function or macro distinct_results lists whose result Value is
+  /// (a call of it, or the whole of its expansion), or "".
+  std::string distinctSource(const Expr *Value) const;
   void addKill(Block &B, std::vector<std::string> Vars, bool Memory,
                SourceLocation L, int Direction = 0);
   Condition reduceCondition(const Expr *E);
@@ -513,6 +516,31 @@ void Extraction::noteAssigned(const VarDecl *VD, const Expr *Value, Block &B) {
   B.Events.back().Assigned = knownTruth(Value, Ctx);
   if (const VarDecl *From = plainLocal(Value))
     B.Events.back().EqualTo = From->getNameAsString();
+  B.Events.back().ResultOf = distinctSource(Value);
+}
+
+std::string Extraction::distinctSource(const Expr *Value) const {
+  if (Rules.DistinctResults.empty())
+    return "";
+  auto Listed = [&](llvm::StringRef Name) {
+    for (const rules::DistinctResultsRule &R : Rules.DistinctResults)
+      if (llvm::is_contained(R.Functions, Name))
+        return true;
+    return false;
+  };
+  if (auto *CE = dyn_cast<CallExpr>(stripCasts(Value)))
+    if (const FunctionDecl *Fn = CE->getDirectCallee();
+        Fn && Fn->getIdentifier() && Listed(Fn->getName()))
+      return Fn->getName().str();
+  // Xen's p2m_get_hostp2m(d) is a macro, "((d)->arch.p2m)": the value is
+  // the whole of its expansion.
+  SourceLocation Begin = Value->getBeginLoc(), End = Value->getEndLoc();
+  const LangOptions &LO = Ctx.getLangOpts();
+  if (!Begin.isMacroID() || !Lexer::isAtStartOfMacroExpansion(Begin, SM, LO) ||
+      !Lexer::isAtEndOfMacroExpansion(End, SM, LO))
+    return "";
+  llvm::StringRef Macro = Lexer::getImmediateMacroName(Begin, SM, LO);
+  return Listed(Macro) ? Macro.str() : "";
 }
 
 /// Whether anything in S writes V or takes its address.

@@ -152,6 +152,7 @@ private:
   void readGuarded(const json &V, const std::string &Ptr);
   void readRequires(const json &V, const std::string &Ptr);
   void readEnteredHolding(const json &V, const std::string &Ptr);
+  void readDistinctResults(const json &V, const std::string &Ptr);
   void readForbidden(const json &V, const std::string &Ptr);
   void readHeldContinuously(const json &V, const std::string &Ptr);
   void readSleeping(const json &V, const std::string &Ptr);
@@ -171,7 +172,7 @@ bool Reader::read(const json &Doc) {
   checkKeys(Doc, "",
             {"$schema", "description", "aliases", "primitives", "lock_types",
              "hierarchies", "guarded", "requires", "entered_holding",
-             "forbidden_while_held",
+             "distinct_results", "forbidden_while_held",
              "held_continuously", "sleeping", "sleeping_if_defined",
              "recursive_locks", "crash_paths", "exclusive_contexts",
              "unshared", "running_context", "class_by_holder"},
@@ -198,6 +199,7 @@ bool Reader::read(const json &Doc) {
   Section("guarded", &Reader::readGuarded);
   Section("requires", &Reader::readRequires);
   Section("entered_holding", &Reader::readEnteredHolding);
+  Section("distinct_results", &Reader::readDistinctResults);
   Section("forbidden_while_held", &Reader::readForbidden);
   Section("held_continuously", &Reader::readHeldContinuously);
   Section("exclusive_contexts", &Reader::readExclusive);
@@ -434,6 +436,29 @@ void Reader::readEnteredHolding(const json &V, const std::string &Ptr) {
     optionalString(V[I], P, "why", R.Why);
     if (Fields)
       Into.EnteredHolding.push_back(std::move(R));
+  }
+}
+
+void Reader::readDistinctResults(const json &V, const std::string &Ptr) {
+  if (!expectArray(V, Ptr, "distinct_results"))
+    return;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string P = Ptr + "/" + std::to_string(I);
+    if (!expectObject(V[I], P, "a distinct_results rule"))
+      continue;
+    checkKeys(V[I], P, {"functions", "why"}, "a distinct_results rule");
+    DistinctResultsRule R;
+    R.Pos = pos(P);
+    if (!requireStringList(V[I], P, "functions", R.Functions))
+      continue;
+    optionalString(V[I], P, "why", R.Why);
+    std::set<std::string> Unique(R.Functions.begin(), R.Functions.end());
+    if (Unique.size() < 2) {
+      error(P + "/functions",
+            "a distinct_results rule needs at least two different functions");
+      continue;
+    }
+    Into.DistinctResults.push_back(std::move(R));
   }
 }
 

@@ -286,6 +286,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{
                 "$schema", "description", "aliases", "primitives", "lock_types",
                 "hierarchies", "guarded", "requires", "entered_holding",
+                "distinct_results",
                 "forbidden_while_held", "held_continuously", "sleeping",
                 "sleeping_if_defined", "recursive_locks", "crash_paths",
                 "exclusive_contexts", "unshared", "running_context",
@@ -305,6 +306,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
             (std::set<std::string>{"function", "held", "why"}));
   EXPECT_EQ(Keys(D["enteredHolding"]["properties"]),
             (std::set<std::string>{"callbacks", "held", "why"}));
+  EXPECT_EQ(Keys(D["distinctResults"]["properties"]),
+            (std::set<std::string>{"functions", "why"}));
   EXPECT_EQ(Keys(D["forbiddenWhileHeld"]["properties"]),
             (std::set<std::string>{"lock", "calls", "why"}));
   EXPECT_EQ(Keys(D["heldContinuously"]["properties"]),
@@ -338,6 +341,7 @@ TEST(Schema, AgreesWithTheLoader) {
         "guarded": [{"field": "t.f", "by": "pod", "why": "w"}],
         "requires": [{"function": "f", "held": ["a", "b"], "why": "w"}],
         "entered_holding": [{"callbacks": ["s.cb"], "held": ["a"], "why": "w"}],
+        "distinct_results": [{"functions": ["f", "g"], "why": "w"}],
         "forbidden_while_held": [{"lock": "a", "calls": ["g", "h_*"], "why": "w"}],
         "held_continuously": [{"lock": "a", "from": "f", "to": "g", "why": "w"}],
         "sleeping": ["msleep", {"function": "kmalloc", "gfp_arg": 1, "why": "w"}]
@@ -365,6 +369,9 @@ TEST(Schema, AgreesWithTheLoader) {
       {R"({"requires": [{"function": "f", "held": "l"}]})", false},
       {R"({"entered_holding": [{"callbacks": ["s.cb"]}]})", false},
       {R"({"entered_holding": [{"callbacks": "s.cb", "held": ["l"]}]})", false},
+      {R"({"distinct_results": [{"functions": ["f"]}]})", false},
+      {R"({"distinct_results": [{"functions": ["f", "f"]}]})", false},
+      {R"({"distinct_results": [{"why": "w"}]})", false},
       {R"({"forbidden_while_held": [{"lock": "l"}]})", false},
       {R"({"held_continuously": [{"lock": "l", "from": "f"}]})", false},
       {R"({"sleeping": [{"function": "f", "gfp_arg": "1"}]})", false},

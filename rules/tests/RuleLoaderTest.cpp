@@ -202,6 +202,29 @@ TEST(RuleLoader, EnteredHoldingAndItsErrors) {
   EXPECT_TRUE(Bad.EnteredHolding.empty());
 }
 
+TEST(RuleLoader, DistinctResultsAndItsErrors) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"distinct_results": [
+    {"functions": ["p2m_get_hostp2m", "p2m_get_altp2m"], "why": "p2m.c"}]})";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  ASSERT_EQ(Rules.DistinctResults.size(), 1u);
+  EXPECT_EQ(Rules.DistinctResults[0].Functions,
+            (std::vector<std::string>{"p2m_get_hostp2m", "p2m_get_altp2m"}));
+  EXPECT_EQ(Rules.DistinctResults[0].Why, "p2m.c");
+
+  RuleSet Bad;
+  expectErrors("{\"distinct_results\": [\n  {\"why\": \"w\"},\n"
+               "  {\"functions\": [\"f\", \"f\"]},\n"
+               "  {\"functions\": \"f\"}]}",
+               {{2, "'functions'"},
+                {3, "needs at least two different functions"},
+                {4, "'functions' must be an array"}},
+               Bad);
+  EXPECT_TRUE(Bad.DistinctResults.empty());
+}
+
 TEST(RuleLoader, BuiltinCatalogsLoadCleanly) {
   RuleSet Rules;
   std::vector<Diagnostic> Diags;

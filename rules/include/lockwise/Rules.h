@@ -110,6 +110,16 @@ struct EnteredHoldingRule {
   SourcePos Pos;
 };
 
+/// Functions whose results never point to the same object (nor are both
+/// NULL): Xen's p2m_get_hostp2m() and p2m_get_altp2m() return the host p2m
+/// and an alternate view, which p2m_init_altp2m() allocates apart, so a
+/// local holding one never equals a local holding the other.
+struct DistinctResultsRule {
+  std::vector<std::string> Functions; ///< at least two
+  std::string Why;
+  SourcePos Pos;
+};
+
 struct ForbiddenWhileHeldRule {
   std::string Lock;
   std::vector<std::string> Calls; ///< names or globs
@@ -197,6 +207,7 @@ struct RuleSet {
   std::vector<GuardedRule> Guarded;
   std::vector<RequiresRule> Requires;
   std::vector<EnteredHoldingRule> EnteredHolding;
+  std::vector<DistinctResultsRule> DistinctResults;
   std::vector<ForbiddenWhileHeldRule> ForbiddenWhileHeld;
   std::vector<HeldContinuouslyRule> HeldContinuously;
   std::vector<SleepingRule> Sleeping;
