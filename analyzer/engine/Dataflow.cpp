@@ -1368,9 +1368,10 @@ void FunctionAnalysis::noteDistinctResult(PathState &S, Symbol Var, Symbol Sourc
     auto Theirs = Rules.DistinctGroups.find(Held->second.str());
     if (Theirs == Rules.DistinctGroups.end())
       continue;
-    for (unsigned G : Groups->second)
-      if (llvm::is_contained(Theirs->second, G))
-        Others.push_back(Symbol(Held->first.str()));
+    if (llvm::any_of(Groups->second, [&](unsigned G) {
+          return llvm::is_contained(Theirs->second, G);
+        }))
+      Others.push_back(Symbol(Held->first.str()));
   }
   for (Symbol Other : Others) {
     Symbol Key = equalityKey(Var.str(), Other.str());

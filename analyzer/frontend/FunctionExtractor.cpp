@@ -263,6 +263,8 @@ private:
   /// Whether the function writes V or takes its address (cached).
   bool writtenInFunction(const VarDecl *V);
   llvm::DenseMap<const VarDecl *, bool> Written;
+  /// The locals namedCondition() is reading, so that "int x = !x;" ends.
+  llvm::SmallPtrSet<const VarDecl *, 4> Naming;
   /// E's value if it is an integer constant that fits "v < n + 1".
   std::optional<int64_t> smallConstant(const Expr *E) const;
   /// The bits "v |= C", "v &= C" or "v ^= C" can change; 0 for any other
@@ -1219,9 +1221,10 @@ bool Extraction::writtenInFunction(const VarDecl *V) {
 Condition Extraction::namedCondition(const VarDecl *V) {
   const Expr *Init = V->getInit();
   if (isa<ParmVarDecl>(V) || !Init || !V->getType()->isScalarType() ||
-      writtenInFunction(V))
+      writtenInFunction(V) || !Naming.insert(V).second)
     return Condition();
   Condition C = reduceCondition(Init);
+  Naming.erase(V);
   if (C.K != Condition::Fact || C.Memory || C.Vars.empty() || C.ErrTest)
     return Condition();
   for (Symbol Name : C.Vars) {

@@ -781,3 +781,12 @@ void event_then_paging(void)
   spin_unlock(&paging_lock21);
   spin_unlock(&virq_lock21);
 }
+
+// A local initialised from itself names nothing (and the reading ends).
+int self_named(void)
+{
+  _Bool odd = !odd;
+  if (odd)
+    return 1;
+  return 0;
+}
