@@ -575,8 +575,9 @@ bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
 unsigned paramLockIndex(const std::string &L) { return std::stoul(L.substr(1)); }
 
 /// LOCKWISE_DEBUG_SUMMARY=f,g prints those functions' summaries (a
-/// developer aid); read once, not per path.
-const bool DebugSummaries = std::getenv("LOCKWISE_DEBUG_SUMMARY") != nullptr;
+/// developer aid, dumpSummary()); read once, not per path or function.
+const char *const DebugSummariesOf = std::getenv("LOCKWISE_DEBUG_SUMMARY");
+const bool DebugSummaries = DebugSummariesOf != nullptr;
 /// LOCKWISE_DEBUG_STATES=f prints f's path states at each block (dumpStates).
 const char *const DebugStatesOf = std::getenv("LOCKWISE_DEBUG_STATES");
 
@@ -2265,6 +2266,51 @@ LoopBodies backEdges(const FunctionFacts &F) {
   return Loops;
 }
 
+/// Developer aid (LOCKWISE_DEBUG_SUMMARY=f): what f's summary says, each
+/// acquisition with its chain, on stderr.
+void dumpSummary(const std::string &Key, const Summary &Out,
+                 const std::set<std::string> &Releases) {
+  auto PrintWhen = [](const ParamConditions &When) {
+    for (const ParamCondition &C : When)
+      if (!C.CarriedKey.empty())
+        std::fprintf(stderr, " $%d may carry %s in %s", C.Param,
+                     C.CarriedTarget.c_str(), C.CarriedKey.c_str());
+      else
+        std::fprintf(stderr, " $%d%s%s%s%s", C.Param, C.Mask ? "&mask" : "",
+                     C.Field.empty() ? "" : "->", C.Field.c_str(),
+                     C.NonZero ? "!=0" : "==0");
+    std::fprintf(stderr, "\n");
+  };
+  for (const Outcome &O : Out.Outcomes) {
+    std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
+    for (const HeldOnReturn &H : O.Acquired)
+      std::fprintf(stderr, " %s%s owner=%d", H.Lock.c_str(),
+                   H.Maybe ? "(maybe)" : "", H.Owner);
+    std::fprintf(stderr, "; released");
+    for (const std::string &L : O.Released)
+      std::fprintf(stderr, " %s", L.c_str());
+    std::fprintf(stderr, "; returns %d; when", O.Returns);
+    PrintWhen(O.When);
+  }
+  for (const SummaryAcquire &Acq : Out.Acquires) {
+    std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
+                 Acq.Lock.c_str(), Acq.Owner);
+    PrintWhen(Acq.When);
+    for (const WitnessStep &W : Acq.Witness)
+      std::fprintf(stderr, "    %s:%u %s\n", W.Loc.File.c_str(),
+                   W.Loc.Line, W.Message.c_str());
+  }
+  for (const SummaryCall &C : Out.Calls) {
+    std::fprintf(stderr, "%s calls %s when", Key.c_str(), C.Callee.c_str());
+    PrintWhen(C.When);
+  }
+  for (const DeferredEdge &D : Out.Deferred)
+    std::fprintf(stderr, "%s deferred %s(%d) -> %s(%d)\n", Key.c_str(),
+                 D.From.c_str(), D.FromOwner, D.To.c_str(), D.ToOwner);
+  for (const std::string &R : Releases)
+    std::fprintf(stderr, "%s entry-release: %s\n", Key.c_str(), R.c_str());
+}
+
 /// Developer aid (LOCKWISE_DEBUG_STATES=f): a block's path states in f,
 /// each as its signature, branch facts and known call results, on stderr.
 void dumpStates(const char *Where, const Block &B,
@@ -2867,50 +2913,10 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
                            Ctx == Contexts.end() ? 0 : Ctx->second,
                            Options.QueryTables);
         A.run();
-        if (const char *Dbg = std::getenv("LOCKWISE_DEBUG_SUMMARY");
-            Dbg && ("," + std::string(Dbg) + ",").find("," + F->Name + ",") !=
-                       std::string::npos) {
-          // Developer aid: what a function's summary says, on stderr.
-          auto PrintWhen = [](const ParamConditions &When) {
-            for (const ParamCondition &C : When)
-              if (!C.CarriedKey.empty())
-                std::fprintf(stderr, " $%d may carry %s in %s", C.Param,
-                             C.CarriedTarget.c_str(), C.CarriedKey.c_str());
-              else
-                std::fprintf(stderr, " $%d%s%s%s%s", C.Param, C.Mask ? "&mask" : "",
-                             C.Field.empty() ? "" : "->", C.Field.c_str(),
-                             C.NonZero ? "!=0" : "==0");
-            std::fprintf(stderr, "\n");
-          };
-          for (const Outcome &O : A.Out.Outcomes) {
-            std::fprintf(stderr, "%s outcome: acquired", Key.c_str());
-            for (const HeldOnReturn &H : O.Acquired)
-              std::fprintf(stderr, " %s%s owner=%d", H.Lock.c_str(),
-                           H.Maybe ? "(maybe)" : "", H.Owner);
-            std::fprintf(stderr, "; released");
-            for (const std::string &L : O.Released)
-              std::fprintf(stderr, " %s", L.c_str());
-            std::fprintf(stderr, "; returns %d; when", O.Returns);
-            PrintWhen(O.When);
-          }
-          for (const SummaryAcquire &Acq : A.Out.Acquires) {
-            std::fprintf(stderr, "%s acquires %s owner=%d when", Key.c_str(),
-                         Acq.Lock.c_str(), Acq.Owner);
-            PrintWhen(Acq.When);
-            for (const WitnessStep &W : Acq.Witness)
-              std::fprintf(stderr, "    %s:%u %s\n", W.Loc.File.c_str(),
-                           W.Loc.Line, W.Message.c_str());
-          }
-          for (const SummaryCall &C : A.Out.Calls) {
-            std::fprintf(stderr, "%s calls %s when", Key.c_str(), C.Callee.c_str());
-            PrintWhen(C.When);
-          }
-          for (const DeferredEdge &D : A.Out.Deferred)
-            std::fprintf(stderr, "%s deferred %s(%d) -> %s(%d)\n", Key.c_str(),
-                         D.From.c_str(), D.FromOwner, D.To.c_str(), D.ToOwner);
-          for (const std::string &R : A.DebugReleases)
-            std::fprintf(stderr, "%s entry-release: %s\n", Key.c_str(), R.c_str());
-        }
+        if (DebugSummaries &&
+            ("," + std::string(DebugSummariesOf) + ",")
+                    .find("," + F->Name + ",") != std::string::npos)
+          dumpSummary(Key, A.Out, A.DebugReleases);
         auto It = Sums.find(Key);
         if (It == Sums.end() || !(It->second == A.Out)) {
           Changed = true;

@@ -79,12 +79,16 @@ int knownTruth(const Expr *V, ASTContext &Ctx) {
   return -1;
 }
 
+/// The name of the function E calls directly (casts aside), or "".
+static StringRef directCalleeName(const Expr *E) {
+  auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(E));
+  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+  return Callee && Callee->getIdentifier() ? Callee->getName() : StringRef();
+}
+
 /// Which error-pointer test CE is, by the name both Linux and Xen give it.
 static Condition::ErrorTest errorTest(const CallExpr *CE) {
-  const FunctionDecl *FD = CE->getDirectCallee();
-  if (!FD || !FD->getIdentifier())
-    return Condition::NotErrorTest;
-  StringRef Name = FD->getName();
+  StringRef Name = directCalleeName(CE);
   if (Name == "IS_ERR")
     return Condition::IsErr;
   if (Name == "IS_ERR_OR_NULL")
@@ -95,11 +99,8 @@ static Condition::ErrorTest errorTest(const CallExpr *CE) {
 /// Whether E makes an error pointer: ERR_PTR(-E), or ERR_CAST(p), which
 /// passes on one that IS_ERR(p) found.
 static bool makesErrorPointer(const Expr *E) {
-  auto *CE = dyn_cast<CallExpr>(E);
-  const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
-  if (!FD || !FD->getIdentifier())
-    return false;
-  return FD->getName() == "ERR_PTR" || FD->getName() == "ERR_CAST";
+  StringRef Name = directCalleeName(E);
+  return Name == "ERR_PTR" || Name == "ERR_CAST";
 }
 
 const FunctionDecl *designatedFunction(const Expr *E) {
@@ -336,11 +337,10 @@ private:
 };
 
 const rules::Primitive *Extraction::classPrimitive(const Expr *E) const {
-  auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(E));
-  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
-  if (!Callee || !Callee->getIdentifier())
+  StringRef Name = directCalleeName(E);
+  if (Name.empty())
     return nullptr;
-  const rules::Primitive *P = Rules.findPrimitive(Callee->getName());
+  const rules::Primitive *P = Rules.findPrimitive(Name);
   return P && !P->Class.empty() ? P : nullptr;
 }
 
@@ -530,10 +530,9 @@ std::string Extraction::distinctSource(const Expr *Value) const {
         return true;
     return false;
   };
-  if (auto *CE = dyn_cast<CallExpr>(stripCasts(Value)))
-    if (const FunctionDecl *Fn = CE->getDirectCallee();
-        Fn && Fn->getIdentifier() && Listed(Fn->getName()))
-      return Fn->getName().str();
+  if (StringRef Callee = directCalleeName(Value);
+      !Callee.empty() && Listed(Callee))
+    return Callee.str();
   // Xen's p2m_get_hostp2m(d) is a macro, "((d)->arch.p2m)": the value is
   // the whole of its expansion.
   SourceLocation Begin = Value->getBeginLoc(), End = Value->getEndLoc();
