@@ -12,6 +12,8 @@
 #include "engine/Program.h"
 #include "lockwise/Rules.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -193,6 +195,23 @@ struct AnalysisResult {
   unsigned Functions = 0;
 };
 
+/// Developer dumps of the dataflow, written to Out (a stream the driver
+/// owns): the summaries of the functions named in SummariesOf, the path
+/// states at each block of StatesOf, the callback field groups of struct
+/// CallbacksOf (CallbackFlags::dump()).
+struct DebugOptions {
+  llvm::raw_ostream *Out = nullptr;
+  std::set<std::string> SummariesOf;
+  std::string StatesOf;
+  std::string CallbacksOf;
+  bool summaryOf(const std::string &Name) const {
+    return Out && SummariesOf.count(Name);
+  }
+  bool statesOf(const std::string &Name) const {
+    return Out && !StatesOf.empty() && Name == StatesOf;
+  }
+};
+
 /// What analyzeProgram() records beyond what the checkers read, and when it
 /// is done with each function's facts.
 struct AnalysisOptions {
@@ -205,6 +224,7 @@ struct AnalysisOptions {
   /// reads its blocks after that, so the caller may free them
   /// (Program::releaseBody) while the rest of the program is analysed.
   std::function<void(const std::string &Key)> Finished;
+  DebugOptions Debug;
 };
 
 AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,

@@ -44,7 +44,6 @@ void CallbackFlags::build(
     const std::vector<TUFacts> &TUs,
     const std::vector<const FunctionFacts *> &Functions,
     const std::map<std::string, std::set<std::string>> &Targets) {
-  std::map<std::string, Groups> ByRecord;
   std::set<Symbol> AddressTaken;
   for (const TUFacts &TU : TUs) {
     for (const FptrFlow &F : TU.Fptrs)
@@ -98,7 +97,6 @@ void CallbackFlags::build(
         O = {""};
     }
 
-  const char *Debug = std::getenv("LOCKWISE_DEBUG_CALLBACKS");
   for (const auto &[Record, Gs] : ByRecord) {
     std::set<std::string> Callbacks, Flags;
     for (const FieldGroup *G : Gs)
@@ -126,8 +124,6 @@ void CallbackFlags::build(
       for (const std::string &Flag : Flags)
         excludeByFlag(Record + "." + Cb, Cb, Flag, Gs, All);
     }
-    if (Debug && Record == Debug)
-      dump(Record, Gs);
   }
 }
 
@@ -286,29 +282,34 @@ bool CallbackFlags::mayCarry(const std::string &FptrKey, const std::string &Targ
   return overlap(Passed, Carriers.at(FptrKey).at(Target));
 }
 
-void CallbackFlags::dump(const std::string &Record, const Groups &Gs) const {
-  for (const FieldGroup *G : Gs) {
-    llvm::errs() << "group " << G->Function << " object '" << G->Object
+void CallbackFlags::dump(llvm::raw_ostream &OS, const std::string &Record) const {
+  auto It = ByRecord.find(Record);
+  if (It == ByRecord.end()) {
+    OS << "no field groups store into struct " << Record << "\n";
+    return;
+  }
+  for (const FieldGroup *G : It->second) {
+    OS << "group " << G->Function << " object '" << G->Object
                  << "' param " << G->ObjectParam << " [";
     for (const std::string &O : GroupObjects.at(G))
-      llvm::errs() << " '" << O << "'";
-    llvm::errs() << " ]:";
+      OS << " '" << O << "'";
+    OS << " ]:";
     for (const StoredField &S : G->Fields)
-      llvm::errs() << " " << S.Field << "="
+      OS << " " << S.Field << "="
                    << (S.Function.empty() ? std::to_string(S.Value) : S.Function.str());
-    llvm::errs() << "\n";
+    OS << "\n";
   }
   for (const auto &[K, O] : ParamObjects) {
-    llvm::errs() << "objects of " << K << ":";
+    OS << "objects of " << K << ":";
     for (const std::string &X : O)
-      llvm::errs() << " '" << X << "'";
-    llvm::errs() << "\n";
+      OS << " '" << X << "'";
+    OS << "\n";
   }
   for (const auto &[Key, ByTarget] : Excluded)
     if (llvm::StringRef(Key).starts_with(Record + "."))
       for (const auto &[Target, By] : ByTarget)
         for (Symbol Flag : By)
-          llvm::errs() << Key << ": " << Target << " ruled out by " << Flag << "\n";
+          OS << Key << ": " << Target << " ruled out by " << Flag << "\n";
 }
 
 const std::vector<Symbol> *

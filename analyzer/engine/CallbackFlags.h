@@ -26,6 +26,8 @@
 
 #include "engine/Facts.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -56,6 +58,11 @@ public:
                 const std::string &Function, int Param,
                 const std::string &Object = "") const;
 
+  /// Developer aid (--debug-callbacks=tag): what build() found for struct
+  /// Record: its field groups, the objects parameters receive, and the
+  /// callbacks flags rule out.
+  void dump(llvm::raw_ostream &OS, const std::string &Record) const;
+
 private:
   using Objects = std::set<std::string>; ///< "" stands for unknown.
   using Groups = std::vector<const FieldGroup *>;
@@ -72,9 +79,9 @@ private:
                      const std::set<std::string> &Targets);
   /// Objects with "ret@F" replaced by what F returns.
   Objects resolve(const Objects &O, int Depth = 0) const;
-  /// LOCKWISE_DEBUG_CALLBACKS=tag: what build() found for struct tag.
-  void dump(const std::string &Record, const Groups &Gs) const;
 
+  /// The field groups of each struct (pointers into the program's facts).
+  std::map<std::string, Groups> ByRecord;
   std::map<Symbol, std::vector<const ReturnedObject *>> Returns;
   std::map<std::string, Objects> ParamObjects;
   /// The objects each group stores into.

@@ -264,6 +264,8 @@ AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
     }
   Out.Prog = std::make_unique<Program>(std::move(TUs));
   Out.NameWarnings = unknownNameWarnings(*Out.Prog, Out.Rules);
+  if (Options.Debug.Out && !Options.Debug.CallbacksOf.empty())
+    Out.Prog->callbackFlags().dump(*Options.Debug.Out, Options.Debug.CallbacksOf);
   AnalysisOptions Freeing = Options;
   Freeing.Finished = [&](const std::string &Key) {
     if (Options.Finished)

@@ -144,8 +144,35 @@ cl::opt<std::string> CompareWith("compare",
                                  cl::cat(Category));
 cl::opt<unsigned> Depth("depth", cl::desc("Edges from --around"), cl::init(1),
                         cl::sub(GraphCmd), cl::cat(Category));
+// Developer aids: dumps of the dataflow on stderr.
+cl::OptionCategory DebugCategory("lockwise developer options");
+cl::list<std::string> DebugSummaries(
+    "debug-summaries", cl::desc("Print these functions' summaries on stderr"),
+    cl::value_desc("f,g"), cl::CommaSeparated, cl::sub(CheckCmd),
+    cl::sub(MergeCmd), cl::sub(QueryCmd), cl::sub(GraphCmd), cl::cat(DebugCategory));
+cl::opt<std::string> DebugStates(
+    "debug-states", cl::desc("Print this function's path states at each block on stderr"),
+    cl::value_desc("f"), cl::sub(CheckCmd), cl::sub(MergeCmd), cl::sub(QueryCmd),
+    cl::sub(GraphCmd), cl::cat(DebugCategory));
+cl::opt<std::string> DebugCallbacks(
+    "debug-callbacks",
+    cl::desc("Print the callback field groups of this struct on stderr"),
+    cl::value_desc("tag"), cl::sub(CheckCmd), cl::sub(MergeCmd), cl::sub(QueryCmd),
+    cl::sub(GraphCmd), cl::cat(DebugCategory));
 cl::list<std::string> Files(cl::Positional, cl::desc("[file...]"),
                             cl::sub(CheckCmd), cl::sub(GraphCmd));
+
+/// The --debug-* options, writing to stderr.
+DebugOptions debugOptions() {
+  DebugOptions D;
+  if (DebugSummaries.empty() && DebugStates.empty() && DebugCallbacks.empty())
+    return D;
+  D.Out = &errs();
+  D.SummariesOf.insert(DebugSummaries.begin(), DebugSummaries.end());
+  D.StatesOf = DebugStates;
+  D.CallbacksOf = DebugCallbacks;
+  return D;
+}
 
 int fail(const Twine &Msg, int Code = BadInput) {
   WithColor::error(errs(), "lockwise") << Msg << "\n";
@@ -192,6 +219,7 @@ runAnalysis(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb,
     return Inputs.takeError();
   DriverInputs &In = *Inputs;
   In.Analysis = Options;
+  In.Analysis.Debug = debugOptions();
   std::vector<std::string> Warnings;
   auto Result = analyse(In, Warnings);
   for (const std::string &W : Warnings)
@@ -288,7 +316,9 @@ int runMerge() {
     }
   }
   auto Start = std::chrono::steady_clock::now();
-  AnalysedProgram A = analyseFacts(std::move(TUs), std::move(*Rules));
+  AnalysisOptions Options;
+  Options.Debug = debugOptions();
+  AnalysedProgram A = analyseFacts(std::move(TUs), std::move(*Rules), Options);
   A.Stats.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   for (const std::string &E : A.TUErrors)
