@@ -1,8 +1,16 @@
 //===- Checker.h - One check per file, registered by name -----------------===//
+//
+// A check owns its detection, its state and its message.  Checks of the
+// lock-order graph read it after the analysis (run()); checks that need the
+// path-sensitive dataflow also subscribe to it (dataflow(), Observer.h) and
+// keep what they found until run() turns it into findings.
+//
+//===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_CHECKS_CHECKER_H
 #define LOCKWISE_CHECKS_CHECKER_H
 
 #include "engine/Analysis.h"
+#include "engine/Observer.h"
 #include "graph/LockGraph.h"
 #include "lockwise/Finding.h"
 #include "lockwise/Rules.h"
@@ -23,15 +31,22 @@ struct CheckContext {
 class Checker {
 public:
   virtual ~Checker() = default;
-  /// The check ID from DESIGN.md.
+  /// The check ID (docs/design.md).
   virtual const char *id() const = 0;
   /// One line for --list-checks and SARIF rule descriptions.
   virtual const char *summary() const = 0;
+  /// The check's part in the dataflow, or null.  Checks that share an
+  /// analysis return the same object; it subscribes once.
+  virtual DataflowCheck *dataflow() { return nullptr; }
   virtual void run(const CheckContext &Ctx, FindingHandler &Out) const = 0;
 };
 
 /// Every registered checker, in ID order.
 std::vector<std::unique_ptr<Checker>> createCheckers();
+
+/// The dataflow subscribers of Checks, each once, in the checks' order.
+std::vector<DataflowCheck *>
+dataflowSubscribers(const std::vector<std::unique_ptr<Checker>> &Checks);
 
 /// A warning of check Check, to be filled in.
 inline Finding newFinding(const char *Check) {

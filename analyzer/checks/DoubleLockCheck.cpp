@@ -1,15 +1,44 @@
 //===- DoubleLockCheck.cpp - A non-recursive lock acquired while held -----===//
 #include "checks/DoubleLockCheck.h"
 
+#include "engine/Witness.h"
+
 namespace lockwise {
+
+class DoubleLockCheck::Observer : public FunctionObserver {
+public:
+  explicit Observer(const FunctionContext &Fn) : Fn(Fn) {}
+  void onReacquire(const Reacquisition &R) override {
+    if (R.Try || R.Guarded || !R.SameInstance)
+      return;
+    std::string K = R.Lock + "@" + dataflow::locKey(R.Loc);
+    if (!Found.count(K))
+      Found[K] = DoubleLockObs{R.Lock, Fn.function().Name, R.Loc, *R.Held.Site,
+                               R.Path};
+  }
+  std::map<std::string, DoubleLockObs> Found;
+
+private:
+  const FunctionContext &Fn;
+};
+
+std::unique_ptr<FunctionObserver> DoubleLockCheck::observe(const FunctionContext &Fn) {
+  return std::make_unique<Observer>(Fn);
+}
+
+void DoubleLockCheck::commit(const FunctionContext &, FunctionObserver &O,
+                             const Summary &) {
+  for (auto &[K, X] : static_cast<Observer &>(O).Found)
+    Found.push_back(X);
+}
 
 const char *DoubleLockCheck::summary() const {
   return "A non-recursive lock is acquired again (directly or through a "
          "callee) while it is already held on the same path.";
 }
 
-void DoubleLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
-  for (const DoubleLockObs &D : Ctx.Result.DoubleLocks) {
+void DoubleLockCheck::run(const CheckContext &, FindingHandler &Out) const {
+  for (const DoubleLockObs &D : Found) {
     Finding F = newFinding(id());
     F.Message = "double lock of '" + D.Lock + "' in " + D.Function;
     setLocation(F, D.Loc);

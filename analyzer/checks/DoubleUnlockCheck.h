@@ -1,4 +1,9 @@
-//===- DoubleUnlockCheck.h - The 'double-unlock' check -------------------------------===//
+//===- DoubleUnlockCheck.h - The 'double-unlock' check --------------------===//
+//
+// A release of a lock the path released before and does not hold, spelled
+// as the same instance.
+//
+//===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_CHECKS_DOUBLEUNLOCKCHECK_H
 #define LOCKWISE_CHECKS_DOUBLEUNLOCKCHECK_H
 
@@ -6,11 +11,31 @@
 
 namespace lockwise {
 
-class DoubleUnlockCheck : public Checker {
+struct DoubleUnlockObs {
+  std::string Lock;
+  std::string Function;
+  SrcLoc Loc;
+  Chain Second;       ///< The chain to the second release.
+  Chain FirstRelease; ///< Where it was released before on this path.
+};
+
+class DoubleUnlockCheck : public Checker, public DataflowCheck {
 public:
   const char *id() const override { return "double-unlock"; }
   const char *summary() const override;
+  DataflowCheck *dataflow() override { return this; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
+
+  llvm::Error begin(const Program &, const rules::RuleSet &, CheckSlot) override {
+    return llvm::Error::success();
+  }
+  std::unique_ptr<FunctionObserver> observe(const FunctionContext &Fn) override;
+  void commit(const FunctionContext &Fn, FunctionObserver &O,
+              const Summary &Final) override;
+
+private:
+  class Observer;
+  std::vector<DoubleUnlockObs> Found;
 };
 
 } // namespace lockwise

@@ -1,7 +1,92 @@
-//===- LockLeakCheck.cpp - Held on some return paths, released on others --===//
+//===- LockLeakCheck.cpp - Held at one return, released before another ---===//
 #include "checks/LockLeakCheck.h"
 
+#include "engine/Conditions.h"
+#include "engine/Witness.h"
+
+#include <set>
+
 namespace lockwise {
+
+using dataflow::PathState;
+
+class LockLeakCheck::Observer : public FunctionObserver {
+public:
+  explicit Observer(const FunctionContext &Fn) : Fn(Fn) {}
+  void onExit(const std::vector<PathState> &ExitStates) override;
+  std::map<std::string, LeakObs> Found;
+
+private:
+  const FunctionContext &Fn;
+};
+
+/// Held at some return and released after acquisition on another path to a
+/// return: an error path that forgot to unlock (or a lock deliberately kept
+/// across calls, which a reviewer wants to see too).  Not a try-lock
+/// wrapper that rolls back, whose return value tells the two apart ("return
+/// 1" holding both locks, "return 0" after releasing the first when the
+/// second try failed: domctl_lock_acquire()), read as the outcomes' return
+/// values are (testedReturn()).
+void LockLeakCheck::Observer::onExit(const std::vector<PathState> &ExitStates) {
+  std::vector<int> ExitReturns;
+  for (const PathState &S : ExitStates)
+    ExitReturns.push_back(S.ReturnValue);
+  auto Returned = [&](const PathState &S) {
+    return dataflow::testedReturn(S.ReturnValue, ExitReturns);
+  };
+  // Every return holding Lock returns a value no other return does.
+  auto returnTellsHolding = [&](const std::string &Lock) {
+    std::set<int> Holding, Other;
+    for (const PathState &X : ExitStates) {
+      bool Holds = X.findHeld(Lock) != nullptr;
+      int R = Returned(X);
+      if (R < 0)
+        return false;
+      (Holds ? Holding : Other).insert(R);
+    }
+    for (int R : Holding)
+      if (Other.count(R))
+        return false;
+    return true;
+  };
+  for (const PathState &S : ExitStates)
+    for (const dataflow::HeldLock &H : S.Held) {
+      if (H.Managed || H.Maybe || Found.count(H.Lock))
+        continue;
+      for (const PathState &T : ExitStates) {
+        const dataflow::ReleaseMark *R = nullptr;
+        for (const dataflow::ReleaseMark &M : T.Released)
+          if (M.Lock == H.Lock && M.AcquiredHere)
+            R = &M;
+        if (!R || T.findHeld(H.Lock))
+          continue;
+        // A try-lock wrapper, or a lookup that returns the object it
+        // locked ("return desc" holding desc->lock) or NULL.
+        bool HandsOver = H.FromTry || (!S.ReturnVar.empty() &&
+                                       dataflow::lockBase(H.Text.str()) == S.ReturnVar);
+        if (HandsOver && returnTellsHolding(H.Lock))
+          continue;
+        LeakObs L;
+        L.Lock = H.Lock;
+        L.Function = Fn.function().Name;
+        L.ReturnLoc = S.LastReturn ? *S.LastReturn : Fn.function().Loc;
+        L.Acquired = *H.Site;
+        L.ReleasedAt = R->Loc;
+        Found[H.Lock] = std::move(L);
+        break;
+      }
+    }
+}
+
+std::unique_ptr<FunctionObserver> LockLeakCheck::observe(const FunctionContext &Fn) {
+  return std::make_unique<Observer>(Fn);
+}
+
+void LockLeakCheck::commit(const FunctionContext &, FunctionObserver &O,
+                             const Summary &) {
+  for (auto &[K, X] : static_cast<Observer &>(O).Found)
+    Found.push_back(X);
+}
 
 const char *LockLeakCheck::summary() const {
   return "A lock acquired in a function is still held at one of its returns "
@@ -9,8 +94,8 @@ const char *LockLeakCheck::summary() const {
          "or a lock deliberately held across calls.";
 }
 
-void LockLeakCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
-  for (const LeakObs &L : Ctx.Result.Leaks) {
+void LockLeakCheck::run(const CheckContext &, FindingHandler &Out) const {
+  for (const LeakObs &L : Found) {
     Finding F = newFinding(id());
     F.Message = "'" + L.Lock + "' is still held when " + L.Function +
                 " returns here, but is released on another path";

@@ -10,8 +10,8 @@ const char *MissingLockCheck::summary() const {
          "not held, by the caller or anyone above it.";
 }
 
-void MissingLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
-  for (const NeedObs &N : Ctx.Result.Needs) {
+void MissingLockCheck::run(const CheckContext &, FindingHandler &Out) const {
+  for (const NeedObs &N : Needs->found()) {
     if (N.K == NeedObs::GuardedAccess)
       continue;
     Finding F = newFinding(id());

@@ -9,8 +9,8 @@ const char *UnguardedAccessCheck::summary() const {
          "chain holds that lock.";
 }
 
-void UnguardedAccessCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
-  for (const NeedObs &N : Ctx.Result.Needs) {
+void UnguardedAccessCheck::run(const CheckContext &, FindingHandler &Out) const {
+  for (const NeedObs &N : Needs->found()) {
     if (N.K != NeedObs::GuardedAccess)
       continue;
     Finding F = newFinding(id());

@@ -1,9 +1,10 @@
 //===- Analysis.h - Whole-program lockset analysis and its results --------===//
 //
 // The engine runs a path-sensitive lockset dataflow over every function's
-// CFG, bottom-up over the call graph, and records observations: order edges
-// with witnesses, double locks and unlocks, leaks.  Checkers turn
-// observations into findings; nothing here prints.
+// CFG, bottom-up over the call graph, and records the lock-order graph:
+// order edges with witnesses.  Checks subscribe to the dataflow for the
+// rest (Observer.h) and turn what they see into findings; nothing here
+// prints.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_ENGINE_ANALYSIS_H
@@ -12,6 +13,7 @@
 #include "engine/Program.h"
 #include "lockwise/Rules.h"
 
+#include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <functional>
@@ -45,95 +47,12 @@ struct LockEdge {
 
 constexpr size_t MaxOtherWitnesses = 16;
 
-struct DoubleLockObs {
-  std::string Lock;
-  std::string Function;
-  SrcLoc Loc;   ///< The second acquisition (or the call leading to it).
-  Chain First;  ///< How the lock was already held.
-  Chain Second; ///< The chain to the second acquisition.
-};
-
-struct DoubleUnlockObs {
-  std::string Lock;
-  std::string Function;
-  SrcLoc Loc;
-  Chain Second;       ///< The chain to the second release.
-  Chain FirstRelease; ///< Where it was released before on this path.
-};
-
-struct LeakObs {
-  std::string Lock;
-  std::string Function;
-  SrcLoc ReturnLoc;   ///< A return reached with the lock held.
-  Chain Acquired;     ///< Where it was acquired on that path.
-  SrcLoc ReleasedAt;  ///< A release of it on another path to a return.
-};
-
 /// The locks held when one function calls another.
 struct HeldAtCall {
   std::string Caller;
   std::string Callee;
   SrcLoc Loc;
   std::vector<std::string> Held;
-};
-
-/// A sleeping operation reached while a spinning lock is held.
-struct SleepObs {
-  std::string Lock;
-  std::string Function;
-  SrcLoc Loc;
-  std::string What; ///< The sleeping operation ("mutex_lock", "kmalloc").
-  Chain Held;       ///< How the spinning lock came to be held.
-  Chain Sleep;      ///< The chain down to the sleeping operation.
-};
-
-/// A call a rule forbids while a lock is held.
-struct HeldAcrossObs {
-  std::string Lock;
-  std::string Function;
-  SrcLoc Loc;
-  std::string Callee;
-  std::string Why;
-  Chain Held;
-  Chain Call;
-};
-
-/// A lock that must be held and is not, all the way up to a function
-/// nobody calls: a guarded field accessed without its lock
-/// (unguarded-access), or a callee's asserted or declared requirement
-/// (missing-lock).
-struct NeedObs {
-  enum Kind { GuardedAccess, Asserted, Declared } K = GuardedAccess;
-  std::string Lock;
-  std::string Subject; ///< The field, or the function requiring the lock.
-  std::string Function;
-  SrcLoc Loc;
-  Chain Path; ///< From the outermost unlocked call down to the need.
-  bool IsWrite = false;
-};
-
-/// A lock released between the two calls of a held_continuously rule.
-struct BrokenHoldObs {
-  std::string Lock;
-  std::string Function;
-  std::string From, To, Why;
-  SrcLoc FromLoc, ReleaseLoc, ToLoc;
-};
-
-/// State a wait_event() condition reads was written and the function
-/// returned without waking the queue.
-struct LostWakeupObs {
-  std::string Queue;
-  std::string Function;
-  std::string Variable;
-  std::string WaitCondition;
-  SrcLoc WriteLoc;
-  SrcLoc ExitLoc;
-  SrcLoc WaitLoc;
-  Chain WritePath; ///< From the reported call down to the write.
-  /// Branch conditions on the path that skipped the wake-up ("the other
-  /// side looks busy").
-  std::vector<std::string> SkippedWhen;
 };
 
 /// A lock a function acquires, itself or through callees.
@@ -177,20 +96,13 @@ struct AnalysisResult {
   /// (Xen's MM_LOCK_ORDER_page_alloc).  Ordered against the hierarchies,
   /// but no cycle passes through one: a level blocks nobody.
   std::set<std::string> Levels;
-  std::vector<DoubleLockObs> DoubleLocks;
-  std::vector<DoubleUnlockObs> DoubleUnlocks;
-  std::vector<LeakObs> Leaks;
-  std::vector<SleepObs> Sleeps;
-  std::vector<HeldAcrossObs> HeldAcross;
-  std::vector<NeedObs> Needs;
-  std::vector<BrokenHoldObs> BrokenHolds;
-  std::vector<LostWakeupObs> LostWakeups;
   /// Empty unless AnalysisOptions::QueryTables.
   std::vector<HeldAtCall> HeldAtCalls;
   /// Function key -> the locks it acquires (from its summary); empty
   /// unless AnalysisOptions::QueryTables.
   std::map<std::string, std::vector<FunctionAcquire>> Acquires;
-  /// Functions whose analysis hit a bound (their results are partial).
+  /// Functions whose analysis hit a bound (Limits.h): their results are
+  /// partial.  Sorted.
   std::vector<std::string> Incomplete;
   unsigned Functions = 0;
 };
@@ -227,8 +139,15 @@ struct AnalysisOptions {
   DebugOptions Debug;
 };
 
-AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
-                              const AnalysisOptions &Options = {});
+class DataflowCheck;
+
+/// The whole program, bottom-up over the call graph.  Checks subscribe to
+/// the dataflow (Observer.h); a rule a check or the engine cannot use (an
+/// invalid glob) is an error, reported before any function is analysed.
+llvm::Expected<AnalysisResult>
+analyzeProgram(const Program &P, const rules::RuleSet &Rules,
+               const AnalysisOptions &Options = {},
+               const std::vector<DataflowCheck *> &Checks = {});
 
 } // namespace lockwise
 

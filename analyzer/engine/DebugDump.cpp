@@ -38,10 +38,6 @@ void dumpSummary(llvm::raw_ostream &OS, const std::string &Key,
       OS << "    " << W.Loc.File << ":" << W.Loc.Line << " " << W.Message.str()
          << "\n";
   }
-  for (const SummaryCall &C : Out.Calls) {
-    OS << Key << " calls " << C.Callee.str() << " when";
-    printWhen(OS, C.When);
-  }
   for (const DeferredEdge &D : Out.Deferred)
     OS << Key << " deferred " << D.From.str() << "(" << (int)D.FromOwner
        << ") -> " << D.To.str() << "(" << (int)D.ToOwner << ")\n";

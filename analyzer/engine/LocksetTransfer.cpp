@@ -1,7 +1,21 @@
-//===- LocksetTransfer.cpp - Acquire, release, order edges ------------------===//
+//===- LocksetTransfer.cpp - Acquire, release, order edges ----------------===//
+//
+// The lockset semantics: what acquiring and releasing do to a path, the
+// order edges an acquisition adds (or leaves to the callers), and the
+// acquisitions a summary lists.  Checks judge re-acquisitions and
+// re-releases (onReacquire(), onRerelease()); the engine only says when
+// one happens.
+//
+//===----------------------------------------------------------------------===//
 #include "engine/FunctionAnalysis.h"
 
 namespace lockwise::dataflow {
+
+std::string FunctionAnalysis::lockName(const LockRef &R) const {
+  if (R.K == LockRef::Param)
+    return "$" + std::to_string(R.ParamIndex);
+  return P.className(R);
+}
 
 std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
                                          const std::vector<ArgInfo> &Args) const {
@@ -47,41 +61,37 @@ Symbol FunctionAnalysis::holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
   return H.empty() || H.str()[0] == '$' ? Symbol() : H;
 }
 
-void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
-                               const Chain &HeldSite, const Chain &ToPath,
-                               bool RecursiveTarget, int8_t FromOwner,
-                               int8_t ToOwner, const PathState &S,
-                               const ParamConditions &Inherited,
-                               Symbol FromHolder, Symbol ToHolder) {
+void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
+  const std::string &From = R.From, &To = R.To;
   if (From.empty() || To.empty() ||
-      (From == To && FromHolder == ToHolder))
+      (From == To && R.FromHolder == R.ToHolder))
     return;
   // How the held lock was taken, then the way to the new one: each half is
   // cut on its own (extend()), so neither loses the acquisition it ends in.
-  Chain W = HeldSite;
-  W.insert(W.end(), ToPath.begin(), ToPath.end());
-  size_t ToStart = HeldSite.size();
+  Chain W = R.HeldSite;
+  W.insert(W.end(), R.ToPath.begin(), R.ToPath.end());
+  size_t ToStart = R.HeldSite.size();
   // The running context's instance taken under a parameter's: only a
   // caller knows whether the parameter is the running context too.
-  bool OwnersUndecided = ToOwner == OwnerCurrent && FromOwner >= 0;
+  bool OwnersUndecided = R.ToOwner == OwnerCurrent && R.FromOwner >= 0;
   // A lock classed by holder, reached from a parameter: the caller names
   // the holder (its argument's).
   auto HolderPending = [&](const std::string &L, int8_t Owner, Symbol Holder) {
     return Holder.empty() && Owner >= 0 && Rules.isHolderClass(L);
   };
   bool NeedsCaller = isParamLock(From) || isParamLock(To) ||
-                     (RecursiveTarget && HasCallers) ||
+                     (R.RecursiveTarget && HasCallers) ||
                      (OwnersUndecided && HasCallers) ||
-                     (HasCallers && (HolderPending(From, FromOwner, FromHolder) ||
-                                     HolderPending(To, ToOwner, ToHolder)));
+                     (HasCallers && (HolderPending(From, R.FromOwner, R.FromHolder) ||
+                                     HolderPending(To, R.ToOwner, R.ToHolder)));
   if (NeedsCaller) {
     if (isParamLock(From) || isParamLock(To)) {
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
-    DeferredEdge D{From,    To,        RecursiveTarget, W,
-                   ToStart, FromOwner, ToOwner,         FromHolder,
-                   ToHolder, paramConditions(S, Inherited)};
+    DeferredEdge D{From,       To,        R.RecursiveTarget, W,
+                   ToStart,    R.FromOwner, R.ToOwner,       R.FromHolder,
+                   R.ToHolder, paramConditions(S, R.Inherited)};
     for (DeferredEdge &Old : Out.Deferred)
       if (Old == D) {
         if (W.size() < Old.Witness.size())
@@ -98,12 +108,12 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   // through a back pointer ("p2m->domain", "page_get_owner(pg)") is not
   // known to be another object, so the reverse stays a plain edge.  A
   // global lock (OwnerNone) is the same whoever runs.
-  std::string FromNode = holderNode(From, FromHolder),
-              ToNode = holderNode(To, ToHolder);
+  std::string FromNode = holderNode(From, R.FromHolder),
+              ToNode = holderNode(To, R.ToHolder);
   if (FromNode == ToNode)
     return;
-  if (ToOwner == OwnerCurrent && FromOwner != OwnerCurrent &&
-      FromOwner != OwnerNone)
+  if (R.ToOwner == OwnerCurrent && R.FromOwner != OwnerCurrent &&
+      R.FromOwner != OwnerNone)
     ToNode = runningContextNode(ToNode);
   auto Key = std::make_pair(FromNode, ToNode);
   auto It = Obs.Edges.find(Key);
@@ -113,6 +123,7 @@ void FunctionAnalysis::addEdge(const std::string &From, const std::string &To,
   }
   mergeWitness(It->second, LockEdge{FromNode, ToNode, std::move(W), {}});
 }
+
 
 ParamConditions
 FunctionAnalysis::paramConditions(const PathState &S,
@@ -134,18 +145,11 @@ FunctionAnalysis::paramConditions(const PathState &S,
   return Out;
 }
 
-void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
-                                        bool Try, bool Recursive,
-                                        int RecursiveParam, bool Guarded,
-                                        const std::string &Text,
-                                        const Chain &Path,
-                                        const ParamConditions &When,
-                                        std::vector<Symbol> Dropped,
-                                        ContextMask Contexts, int8_t Owner,
-                                        Symbol Holder) {
+void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
+  const Symbol Lock = New.Lock;
   if (Lock.empty())
     return;
-  if (Owner != OwnerNone && !isParamLock(Lock))
+  if (New.Owner != OwnerNone && !isParamLock(Lock))
     Obs.Instances.insert(Lock);
   // Acquisitions of one lock under different parameter conditions stay
   // apart (p2m_get_gfn_type_access() takes the p2m lock "if (locked)" and,
@@ -156,11 +160,11 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   size_t Copies = 0;
   bool Covered = false;
   for (SummaryAcquire &A : Out.Acquires) {
-    if (A.Lock != Lock || A.LockMode != M || A.Try != Try ||
-        A.Owner != Owner || A.Holder != Holder)
+    if (A.Lock != Lock || A.LockMode != New.LockMode || A.Try != New.Try ||
+        A.Owner != New.Owner || A.Holder != New.Holder)
       continue;
     ++Copies;
-    if (includes(When, A.When) || includes(A.When, When)) {
+    if (includes(New.When, A.When) || includes(A.When, New.When)) {
       Same = &A;
       Covered = true;
       break;
@@ -170,30 +174,26 @@ void FunctionAnalysis::summariseAcquire(const std::string &Lock, Mode M,
   }
   if (Same && (Covered || Copies >= MaxConditionalCopies)) {
     SummaryAcquire &A = *Same;
-    intersectSorted(A.Dropped, Dropped);
-    A.Contexts &= Contexts; // excluded only if every chain is
-    int Fewer = std::popcount(A.WitnessContexts) - std::popcount(Contexts);
-    if (Fewer > 0 || (Fewer == 0 && Path.size() < A.Witness.size())) {
-      A.Witness = Path;
-      A.Text = Text;
-      A.WitnessContexts = Contexts;
+    intersectSorted(A.Dropped, New.Dropped);
+    A.Contexts &= New.Contexts; // excluded only if every chain is
+    int Fewer = std::popcount(A.WitnessContexts) - std::popcount(New.Contexts);
+    if (Fewer > 0 || (Fewer == 0 && New.Witness.size() < A.Witness.size())) {
+      A.Witness = New.Witness;
+      A.Text = New.Text;
+      A.WitnessContexts = New.Contexts;
     }
-    A.Recursive |= Recursive;
-    A.Guarded &= Guarded;
+    A.Recursive |= New.Recursive;
+    A.Guarded &= New.Guarded;
     // Taken under either condition: keep only what both agree on.
-    keepCommon(A.When, When);
+    keepCommon(A.When, New.When);
     return;
   }
-  Out.Acquires.push_back({When, Lock, M, Try, Recursive, RecursiveParam,
-                          Guarded, Text, Path, std::move(Dropped), Contexts,
-                          Contexts, Owner, Holder});
+  New.WitnessContexts = New.Contexts;
+  Out.Acquires.push_back(std::move(New));
 }
 
-void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
-                               bool Recursive, bool Try,
-                               const std::string &Text, const Chain &Path,
-                               const SrcLoc &Loc, bool ManagedByCallee,
-                               bool Atomic, int8_t Owner, ContextMask Contexts) {
+void FunctionAnalysis::acquire(PathState &S, const Acquisition &A) {
+  const std::string &Lock = A.Lock, &Text = A.Text;
   if (Lock.empty())
     return;
   // A lock inside *p is taken only if p is not NULL: until p is written, a
@@ -205,50 +205,51 @@ void FunctionAnalysis::acquire(PathState &S, const std::string &Lock, Mode M,
       !V.empty() && !S.findFact(V) &&
       std::find(F.Params.begin(), F.Params.end(), V) == F.Params.end())
     S.addFact({V, 0, true, {V}, false});
-  if (Owner != OwnerNone && !isParamLock(Lock))
+  if (A.Owner != OwnerNone && !isParamLock(Lock))
     Obs.Instances.insert(Lock);
-  Contexts |= Own;
-  Recursive |= Rules.RecursiveLocks.count(Lock) != 0;
+  ContextMask Contexts = A.Contexts | Own;
+  bool Recursive = A.Recursive || Rules.RecursiveLocks.count(Lock) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
     // Maybe held: this is the path where it was not.
-    if (H->Maybe && !Try) {
+    if (H->Maybe && !A.Try) {
       H->Maybe = false;
       return;
     }
     if (H->Recursive || Recursive ||
-        (H->LockMode == Mode::Shared && M == Mode::Shared) || ManagedByCallee) {
-      if (!ManagedByCallee)
+        (H->LockMode == Mode::Shared && A.LockMode == Mode::Shared) ||
+        A.ManagedByCallee) {
+      if (!A.ManagedByCallee)
         H->Count = std::min(H->Count + 1, 8u);
       return;
     }
-    // Two instances of one class (a->lock then b->lock) are not a double
-    // lock; the same spelling, or the same lock through a wrapper, is.
-    if (!Try && (H->Text == Text || H->ViaCall)) {
-      std::string K = Lock + "@" + locKey(Loc);
-      if (!Obs.DoubleLocks.count(K))
-        Obs.DoubleLocks[K] = DoubleLockObs{Lock, F.Name, Loc, *H->Site, Path};
-    }
+    // Two instances of one class (a->lock then b->lock) are not one lock
+    // taken twice; the same spelling, or the same lock through a wrapper,
+    // is.
+    Reacquisition R{S, *H, Lock, A.Loc, A.Path, A.Try, /*Guarded=*/false,
+                    /*SameInstance=*/H->Text == Text || H->ViaCall};
+    notify([&](FunctionObserver &O) { O.onReacquire(R); });
     // Count it either way, so the matching unlocks balance and one bug is
     // reported once.
     H->Count = std::min(H->Count + 1, 8u);
     return;
   }
-  if (!Try)
+  if (!A.Try)
     for (const HeldLock &H : S.Held)
       if (!Rules.conflicting(H.Contexts | Contexts))
-        addEdge(H.Lock, Lock, *H.Site, Path, Recursive, H.Owner, Owner, S, {},
-                H.Holder);
+        addEdge({H.Lock, Lock, *H.Site, A.Path, Recursive, H.Owner, A.Owner,
+                 H.Holder, Symbol(), {}},
+                S);
   HeldLock N;
-  N.Owner = Owner;
+  N.Owner = A.Owner;
   N.Contexts = Contexts;
   const ReleaseMark *Dropped = S.findReleased(Lock);
   N.Reentered = Dropped && !Dropped->AcquiredHere;
   N.Lock = Lock;
-  N.LockMode = M;
+  N.LockMode = A.LockMode;
   N.Recursive = Recursive;
   N.Text = Text;
-  N.Atomic = Atomic;
-  N.Site = std::make_shared<const Chain>(Path);
+  N.Atomic = A.Atomic;
+  N.Site = std::make_shared<const Chain>(A.Path);
   S.addHeld(std::move(N));
   std::erase_if(S.Released, [&](const ReleaseMark &R) { return R.Lock == Lock; });
 }
@@ -264,11 +265,7 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
     bool Reentered = H->Reentered;
     std::erase_if(S.Held, [&](const HeldLock &X) { return X.Lock == Lock; });
     S.setReleased({Lock, Loc, !Reentered, Text});
-    for (ArmedMark &A : S.Armed)
-      if (!A.Broken && Rules.Continuously[A.Rule].Lock == Lock) {
-        A.Broken = true;
-        A.ReleaseLoc = Loc;
-      }
+    notify([&](FunctionObserver &O) { O.onReleased(S, Lock, Loc); });
     return;
   }
   // Releasing a try-lock whose result was never tested: it succeeded.
@@ -279,17 +276,8 @@ void FunctionAnalysis::release(PathState &S, const std::string &Lock,
       return;
     }
   if (ReleaseMark *R = S.findReleased(Lock)) {
-    // Released before under another spelling: possibly another instance of
-    // the class ("spin_unlock(&q->lock)" on one path, "if (q != old_q)
-    // spin_unlock(&old_q->lock)" after a merge lost q == old_q), as two
-    // spellings are two instances for a double lock.
-    if (!R->Text.empty() && !Text.empty() && R->Text != Text)
-      return;
-    std::string K = Lock + "@" + locKey(Loc);
-    if (!Obs.DoubleUnlocks.count(K)) {
-      Chain First{step(R->Loc, describe(Lock, Text) + " released here first")};
-      Obs.DoubleUnlocks[K] = DoubleUnlockObs{Lock, F.Name, Loc, Path, First};
-    }
+    Rerelease X{S, *R, Lock, Text, Loc, Path};
+    notify([&](FunctionObserver &O) { O.onRerelease(X); });
     return;
   }
   // Held by the caller: this function is (on this path) a releasing wrapper.
@@ -333,8 +321,17 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
     S.Results[TryId] = AtomNonZero ? 1 : 0;
     bool Success = T.SuccessIsZero ? !AtomNonZero : AtomNonZero;
     if (Success) {
-      acquire(S, T.Lock, T.LockMode, T.Recursive, /*Try=*/true, T.Text,
-              *T.Site, T.Site->back().Loc, false, T.Atomic, T.Owner);
+      Acquisition A;
+      A.Lock = T.Lock;
+      A.LockMode = T.LockMode;
+      A.Recursive = T.Recursive;
+      A.Try = true;
+      A.Text = T.Text;
+      A.Path = *T.Site;
+      A.Loc = T.Site->back().Loc;
+      A.Atomic = T.Atomic;
+      A.Owner = T.Owner;
+      acquire(S, A);
       if (HeldLock *H = S.findHeld(T.Lock))
         H->FromTry = true;
     }

@@ -71,18 +71,14 @@ struct PendingTry {
   ChainPtr Site;
 };
 
-/// Condition state of a wait queue written and not yet woken.
-struct DirtyMark {
-  Symbol Queue, Variable;
-  SrcLoc WriteLoc;
-  Chain Path;
-};
-
-/// A held_continuously rule between its "from" and "to" calls.
-struct ArmedMark {
-  size_t Rule = 0;
-  SrcLoc FromLoc, ReleaseLoc;
-  bool Broken = false;
+/// A check's state on one path (Observer.h).  Copied with the path (copy
+/// on write); paths whose signatures differ are never merged.
+class CheckPathState {
+public:
+  virtual ~CheckPathState() = default;
+  virtual std::unique_ptr<CheckPathState> clone() const = 0;
+  /// Part of the path's signature; empty when the state says nothing.
+  virtual std::string signature() const = 0;
 };
 
 struct FactValue {
@@ -113,8 +109,10 @@ struct PathState {
   std::vector<PendingTry> Pending;  // sorted by TryId
   std::vector<FactValue> Facts;     // sorted by Key
   std::map<Symbol, int> Binds;      // variable -> try id
-  std::vector<DirtyMark> Dirty;     // sorted by Queue
-  std::vector<ArmedMark> Armed;
+  /// Checks' states on this path, by CheckSlot::Index; null where a check
+  /// has said nothing on this path.  Shared between copies of the path
+  /// until one changes (mutableCheck()).
+  std::vector<std::shared_ptr<CheckPathState>> Checks;
   /// Call results known on this path (result id -> 0 zero, 1 non-zero).
   std::map<int, int> Results;
   int ReturnValue = -1;
@@ -164,17 +162,31 @@ struct PathState {
     S += "|";
     for (const PendingTry &P : Pending)
       S += std::to_string(P.TryId) + ";";
-    S += "|";
-    for (const DirtyMark &D : Dirty)
-      S += D.Queue + ";";
-    S += "|";
-    for (const ArmedMark &A : Armed)
-      S += std::to_string(A.Rule) + (A.Broken ? "x;" : ";");
+    for (size_t I = 0; I < Checks.size(); ++I)
+      if (Checks[I])
+        if (std::string C = Checks[I]->signature(); !C.empty())
+          S += "|" + std::to_string(I) + ":" + C;
     // An error return stays apart from the others, or joined with "return
     // NULL" its value would be unknown and callers could not test it.
     if (ReturnValue == ReturnsErrorPointer)
       S += "|E";
     return S;
+  }
+  /// Check Slot's state on this path, or null.
+  template <class T> const T *check(unsigned Slot) const {
+    return Slot < Checks.size() ? static_cast<const T *>(Checks[Slot].get())
+                                : nullptr;
+  }
+  /// Check Slot's state on this path, made this path's own.
+  template <class T> T &mutableCheck(unsigned Slot) {
+    if (Checks.size() <= Slot)
+      Checks.resize(Slot + 1);
+    std::shared_ptr<CheckPathState> &P = Checks[Slot];
+    if (!P)
+      P = std::make_shared<T>();
+    else if (P.use_count() > 1)
+      P = std::shared_ptr<CheckPathState>(P->clone());
+    return static_cast<T &>(*P);
   }
   HeldLock *findHeld(const std::string &L) {
     for (HeldLock &H : Held)

@@ -26,129 +26,112 @@ std::vector<std::vector<std::string>> lastReaders(const Program &P) {
   return Out;
 }
 
+namespace {
+
+/// The last analysis of each function of one component, by key.
+using ComponentRuns = std::map<std::string, std::unique_ptr<FunctionAnalysis>>;
+
+/// Analyses one component of the call graph until its summaries settle
+/// (recursion), at most MaxSccRounds times; true if they did.
+bool analyseComponent(const std::vector<std::string> &Scc, const Program &P,
+                      const RuleIndex &Index,
+                      const std::map<std::string, ContextMask> &Contexts,
+                      const AnalysisOptions &Options,
+                      const std::vector<DataflowCheck *> &Checks,
+                      std::unordered_map<std::string, Summary> &Sums,
+                      ComponentRuns &Runs) {
+  for (int Round = 0; Round < MaxSccRounds; ++Round) {
+    bool Changed = false;
+    for (const std::string &Key : Scc) {
+      const FunctionFacts *F = P.function(Key);
+      if (!F)
+        continue;
+      auto Ctx = Contexts.find(Key);
+      FunctionInputs In{P, *F, Sums, Index, Checks};
+      In.HasCallers = P.hasCallers(Key);
+      In.Contexts = Ctx == Contexts.end() ? 0 : Ctx->second;
+      In.RecordCalls = Options.QueryTables;
+      In.Debug = &Options.Debug;
+      auto A = std::make_unique<FunctionAnalysis>(In);
+      A->run();
+      if (Options.Debug.summaryOf(F->Name.str()))
+        dumpSummary(*Options.Debug.Out, Key, A->Out, A->DebugReleases);
+      auto It = Sums.find(Key);
+      if (It == Sums.end() || !(It->second == A->Out)) {
+        Changed = true;
+        Sums[Key] = std::move(A->Out);
+      }
+      Runs[Key] = std::move(A);
+    }
+    if (!Changed || Scc.size() == 1)
+      return true;
+  }
+  return false;
+}
+
+/// Adds what the last analysis of a function found to the program's
+/// results, and hands its observers to their checks.
+void commitFunction(const std::string &Key, FunctionAnalysis &A,
+                    const Summary &Final, const AnalysisOptions &Options,
+                    const std::vector<DataflowCheck *> &Checks, AnalysisResult &R) {
+  ++R.Functions;
+  if (Options.QueryTables) {
+    std::vector<FunctionAcquire> &Out = R.Acquires[Key];
+    for (const SummaryAcquire &Acq : Final.Acquires)
+      if (!isParamLock(Acq.Lock))
+        Out.push_back({Acq.Lock, Acq.Witness.size() == 1, Acq.Witness});
+  }
+  for (auto &[K, E] : A.Obs.Edges) {
+    auto It = R.Edges.find(K);
+    if (It == R.Edges.end())
+      R.Edges[K] = E;
+    else
+      mergeWitness(It->second, E);
+  }
+  R.Instances.insert(A.Obs.Instances.begin(), A.Obs.Instances.end());
+  for (auto &[K, C] : A.Obs.Calls)
+    R.HeldAtCalls.push_back(C);
+  for (size_t I = 0; I < Checks.size(); ++I)
+    if (A.Observers[I])
+      Checks[I]->commit(A, *A.Observers[I], Final);
+  if (A.Obs.Incomplete)
+    R.Incomplete.push_back(Key);
+}
+
+} // namespace
+
 } // namespace lockwise::dataflow
 
 namespace lockwise {
 
 using namespace dataflow;
 
-AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
-                              const AnalysisOptions &Options) {
-  RuleIndex Index = indexRules(P, Rules);
-  std::map<std::string, ContextMask> Contexts = impliedContexts(P, Index);
+llvm::Expected<AnalysisResult>
+analyzeProgram(const Program &P, const rules::RuleSet &Rules,
+               const AnalysisOptions &Options,
+               const std::vector<DataflowCheck *> &Checks) {
+  auto Index = indexRules(P, Rules);
+  if (!Index)
+    return Index.takeError();
+  for (size_t I = 0; I < Checks.size(); ++I)
+    if (llvm::Error E = Checks[I]->begin(P, Rules, CheckSlot{unsigned(I)}))
+      return std::move(E);
+  std::map<std::string, ContextMask> Contexts = impliedContexts(P, *Index);
   AnalysisResult R;
   for (const rules::Primitive &Prim : Rules.Primitives)
     if (Prim.Op == rules::PrimitiveOp::CheckOrder && !Prim.Class.empty())
       R.Levels.insert(Rules.canonical(Prim.Class));
   std::unordered_map<std::string, Summary> Sums;
-  std::map<std::string, size_t> NeedSites; // need site -> index in R.Needs
   const std::vector<std::vector<std::string>> &Sccs = P.sccsBottomUp();
   std::vector<std::vector<std::string>> Expiring = lastReaders(P);
   for (size_t SccIndex = 0; SccIndex < Sccs.size(); ++SccIndex) {
     const std::vector<std::string> &Scc = Sccs[SccIndex];
-    auto RecordAcquires = [&](const std::string &Key) {
-      auto It = Sums.find(Key);
-      if (It == Sums.end() || !Options.QueryTables)
-        return;
-      std::vector<FunctionAcquire> &Out = R.Acquires[Key];
-      for (const SummaryAcquire &A : It->second.Acquires)
-        if (!isParamLock(A.Lock))
-          Out.push_back({A.Lock, A.Witness.size() == 1, A.Witness});
-    };
-    std::map<std::string, FunctionObs> SccObs;
-    // Recursion: iterate the component until its summaries settle.
-    for (int Round = 0; Round < MaxSccRounds; ++Round) {
-      bool Changed = false;
-      for (const std::string &Key : Scc) {
-        const FunctionFacts *F = P.function(Key);
-        if (!F)
-          continue;
-        auto Ctx = Contexts.find(Key);
-        FunctionAnalysis A(P, *F, Sums, P.hasCallers(Key), Index,
-                           Ctx == Contexts.end() ? 0 : Ctx->second,
-                           Options.QueryTables);
-        A.Debug = &Options.Debug;
-        A.run();
-        if (Options.Debug.summaryOf(F->Name.str()))
-          dumpSummary(*Options.Debug.Out, Key, A.Out, A.DebugReleases);
-        auto It = Sums.find(Key);
-        if (It == Sums.end() || !(It->second == A.Out)) {
-          Changed = true;
-          Sums[Key] = std::move(A.Out);
-        }
-        SccObs[Key] = std::move(A.Obs);
-      }
-      if (!Changed || Scc.size() == 1)
-        break;
-    }
-    for (auto &[Key, O] : SccObs) {
-      ++R.Functions;
-      RecordAcquires(Key);
-      for (auto &[K, E] : O.Edges) {
-        auto It = R.Edges.find(K);
-        if (It == R.Edges.end())
-          R.Edges[K] = E;
-        else
-          mergeWitness(It->second, E);
-      }
-      R.Instances.insert(O.Instances.begin(), O.Instances.end());
-      for (auto &[K, D] : O.DoubleLocks)
-        R.DoubleLocks.push_back(D);
-      for (auto &[K, D] : O.DoubleUnlocks)
-        R.DoubleUnlocks.push_back(D);
-      for (auto &[K, L] : O.Leaks)
-        R.Leaks.push_back(L);
-      for (auto &[K, C] : O.Calls)
-        R.HeldAtCalls.push_back(C);
-      for (auto &[K, X] : O.Sleeps)
-        R.Sleeps.push_back(X);
-      for (auto &[K, X] : O.HeldAcross)
-        R.HeldAcross.push_back(X);
-      for (auto &[K, X] : O.BrokenHolds)
-        R.BrokenHolds.push_back(X);
-      for (auto &[K, X] : O.Needs)
-        R.Needs.push_back(X);
-      for (auto &[K, X] : O.LostWakeups) {
-        // One report per write that was not followed by a wake-up, however
-        // many functions up the call graph it reaches unwoken.
-        const SrcLoc &Deepest = X.WritePath.empty() ? X.WriteLoc
-                                                    : X.WritePath.back().Loc;
-        bool Seen = false;
-        for (const LostWakeupObs &Old : R.LostWakeups) {
-          const SrcLoc &OldDeepest = Old.WritePath.empty()
-                                         ? Old.WriteLoc
-                                         : Old.WritePath.back().Loc;
-          Seen |= Old.Queue == X.Queue && OldDeepest == Deepest;
-        }
-        if (!Seen)
-          R.LostWakeups.push_back(X);
-      }
-      // A need nobody above satisfies: reported where the chain starts.
-      // Inferred requirements (assertions) need a call chain to be a
-      // finding; a declared guard is checked even in a function nobody in
-      // the program calls.
-      if (!P.hasCallers(Key))
-        for (const SummaryNeed &N : Sums[Key].Needs) {
-          if (isParamLock(N.Lock) || N.Path.empty())
-            continue;
-          if (N.K != NeedObs::GuardedAccess && N.Path.size() < 2)
-            continue;
-          const FunctionFacts *F = P.function(Key);
-          NeedObs X{N.K, N.Lock, N.Subject, F ? F->Name.str() : Key,
-                    N.Path.front().Loc, N.Path, N.IsWrite};
-          // One report per unmet need (the access, or the call of the
-          // requiring function), however many entry points reach it: the
-          // shortest chain speaks for all of them.
-          std::string Site = std::to_string(N.K) + N.Lock + ">" + N.Subject +
-                             "@" + locKey(N.Path.back().Loc);
-          auto [It, New] = NeedSites.try_emplace(Site, R.Needs.size());
-          if (New)
-            R.Needs.push_back(std::move(X));
-          else if (X.Path.size() < R.Needs[It->second].Path.size())
-            R.Needs[It->second] = std::move(X);
-        }
-      if (O.Incomplete)
-        R.Incomplete.push_back(Key);
+    ComponentRuns Runs;
+    bool Settled =
+        analyseComponent(Scc, P, *Index, Contexts, Options, Checks, Sums, Runs);
+    for (auto &[Key, A] : Runs) {
+      A->Obs.Incomplete |= !Settled;
+      commitFunction(Key, *A, Sums[Key], Options, Checks, R);
     }
     for (const std::string &Key : Expiring[SccIndex])
       Sums.erase(Key);
@@ -156,6 +139,7 @@ AnalysisResult analyzeProgram(const Program &P, const rules::RuleSet &Rules,
       for (const std::string &Key : Scc)
         Options.Finished(Key);
   }
+  std::sort(R.Incomplete.begin(), R.Incomplete.end());
   return R;
 }
 

@@ -1,47 +1,41 @@
-//===- RuleIndex.h - The rules, indexed for the transfer functions ----------===//
+//===- RuleIndex.h - The rules the engine reads, indexed ------------------===//
+//
+// What the lockset dataflow itself needs from the rules: lock semantics
+// (recursive classes, holder classes), entry states (entered_holding),
+// path facts (distinct_results), reachability (crash paths, exclusive
+// contexts).  Rules that define bugs belong to the checks that use them.
+//
+//===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_ENGINE_RULEINDEX_H
 #define LOCKWISE_ENGINE_RULEINDEX_H
 
 #include "engine/Program.h"
 #include "lockwise/Rules.h"
 
+#include "llvm/Support/Error.h"
 #include "llvm/Support/GlobPattern.h"
 
 #include <bit>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace lockwise::dataflow {
 
-/// The rules, indexed for the transfer functions.
-/// exclusive_contexts membership, one bit per context (at most 64).
+/// exclusive_contexts membership, one bit per context (at most
+/// MaxExclusiveContexts).
 using ContextMask = uint64_t;
 
 struct RuleIndex {
-  std::map<std::string, std::optional<unsigned>> Sleeping;
-  struct Forbidden {
-    std::string Lock, Why;
-    std::vector<llvm::GlobPattern> Calls;
-  };
-  std::vector<Forbidden> ForbiddenWhileHeld;
-  std::map<std::string, std::vector<std::string>> Requires;
   /// entered_holding: function key -> the locks held on its entry, each
   /// with the callback field that says so.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>>
       EnteredHolding;
-  struct Continuous {
-    std::string Lock, From, To, Why;
-  };
-  std::vector<Continuous> Continuously;
-  std::map<std::string, std::string> Guarded;
   /// distinct_results: function name -> the groups it is in.
   std::map<std::string, std::vector<unsigned>> DistinctGroups;
   std::set<std::string> RecursiveLocks;
   std::set<std::string> CrashPaths;
-  std::set<std::string> Unshared;
   /// class_by_holder: the struct tags whose locks are classed by holder.
   std::vector<std::string> HolderTypes;
   /// Whether L is the class of such a lock, with no holder named yet.
@@ -78,34 +72,16 @@ struct RuleIndex {
         return true;
     return false;
   }
-  struct Wait {
-    std::string Queue, Condition;
-    SrcLoc Loc;
-    /// Which writes can make the condition true: +1 growing the variable
-    /// ("!list_empty(&l)", "n > 0"), -1 shrinking it ("n == 0"), 0 any.
-    int Direction = 0;
-  };
-  /// "@variable" -> the waits whose condition reads it.
-  std::map<std::string, std::vector<Wait>> WaitsByVar;
-
-  bool interestingCall(const std::string &Name) const {
-    for (const Forbidden &F : ForbiddenWhileHeld)
-      for (const llvm::GlobPattern &G : F.Calls)
-        if (G.match(Name))
-          return true;
-    for (const Continuous &C : Continuously)
-      if (C.From == Name || C.To == Name)
-        return true;
-    return false;
-  }
 };
 
-/// Which way Var must move for the wait condition Cond to become true:
-/// +1 for "!list_empty(&v)", "v", "v != 0", "v > 0"; -1 for
-/// "list_empty(&v)", "!v", "v == 0"; 0 when the text does not say.
-int conditionDirection(const std::string &Cond, const std::string &Var);
+/// The rules' engine part; an exclusive_contexts file glob that does not
+/// parse is an error at the rule's position.
+llvm::Expected<RuleIndex> indexRules(const Program &P, const rules::RuleSet &Rules);
 
-RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules);
+/// A rule's glob, or an error "FILE:LINE:COL: error: ..." at the rule.
+llvm::Expected<llvm::GlobPattern> ruleGlob(const std::string &Glob,
+                                           const rules::SourcePos &Pos,
+                                           const std::string &RuleKey);
 
 /// The exclusive_contexts each function runs in: its file's, and those of
 /// every chain that reaches it (p2m_altp2m_propagate_change() in p2m.c is
@@ -113,11 +89,6 @@ RuleIndex indexRules(const Program &P, const rules::RuleSet &Rules);
 /// a function's callers' contexts, intersected, joined with its own.
 std::map<std::string, ContextMask> impliedContexts(const Program &P,
                                                    const RuleIndex &Rules);
-
-/// For each component (by its index in bottom-up order), the functions
-/// whose summaries nothing reads once it is analysed: the last component
-/// that calls them, or their own when nothing else does.  Summaries carry
-/// witness chains and are most of the analysis' memory; kept for every
 
 } // namespace lockwise::dataflow
 

@@ -60,13 +60,52 @@ LoopBodies backEdges(const FunctionFacts &F) {
   return Loops;
 }
 
+FunctionAnalysis::FunctionAnalysis(const FunctionInputs &In)
+    : P(In.P), F(In.F), Sums(In.Sums), Rules(In.Rules),
+      HasCallers(In.HasCallers), Own(In.Contexts), RecordCalls(In.RecordCalls),
+      Debug(In.Debug) {
+  for (DataflowCheck *C : In.Checks)
+    Observers.push_back(C->observe(*this));
+}
+
+/// The state on entry: the locks entered_holding says a callback runs
+/// under, held as the caller's (neither acquired nor released here).
+PathState FunctionAnalysis::entryState() const {
+  PathState S;
+  auto It = Rules.EnteredHolding.find(F.Key.str());
+  if (It == Rules.EnteredHolding.end())
+    return S;
+  for (const auto &[Lock, Field] : It->second) {
+    HeldLock H;
+    H.Lock = Lock;
+    H.Owner = OwnerAny;
+    H.Reentered = true;
+    H.Recursive = Rules.RecursiveLocks.count(Lock) != 0;
+    H.Text = Lock;
+    H.Site = std::make_shared<const Chain>(Chain{
+        step(F.Loc, "'" + Lock + "' is held on entry to " + F.Name.str() +
+                        ", a " + Field + " (rules: entered_holding)")});
+    S.addHeld(std::move(H));
+  }
+  return S;
+}
+
+void FunctionAnalysis::heldTests() {
+  for (const Block &B : F.Blocks)
+    for (const Event &E : B.Events)
+      if (E.Kind == EventKind::HeldTest && E.TryId >= 0)
+        if (std::string L = lockName(E.Lock); !L.empty())
+          HeldTests[E.TryId] = L;
+}
+
 void FunctionAnalysis::run() {
   size_t N = F.Blocks.size();
   if (N == 0)
     return;
-  entryNeeds();
+  heldTests();
   std::vector<StateSet> In(N);
   In[F.Entry].States.push_back(entryState());
+  notify([&](FunctionObserver &O) { O.onEntry(In[F.Entry].States.back()); });
   In[F.Entry].Sigs.push_back(In[F.Entry].States.back().signature());
   std::set<unsigned, std::greater<unsigned>> Work{F.Entry};
   std::vector<PathState> ExitStates;

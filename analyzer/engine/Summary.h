@@ -12,6 +12,7 @@
 #include "engine/Analysis.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace lockwise {
 
@@ -137,67 +138,31 @@ struct DeferredEdge {
   }
 };
 
-/// A lock that must be held on entry (for a guarded access or a callee's
-/// requirement inside), not satisfied within the function.
-struct SummaryNeed {
-  NeedObs::Kind K = NeedObs::GuardedAccess;
-  Symbol Lock;
-  Symbol Subject;
-  bool IsWrite = false;
-  Chain Path;
-  /// Only on paths under these parameter conditions ("if (lock)
-  /// device_lock(d); f(d);": with lock == 0 the caller holds it).
-  ParamConditions When;
-  bool operator==(const SummaryNeed &O) const {
-    return K == O.K && Lock == O.Lock && Subject == O.Subject;
-  }
-};
-
-/// A call somewhere inside whose name a rule is interested in
-/// (forbidden_while_held), with the chain to it.
-struct SummaryCall {
-  Symbol Callee;
-  Chain Path;
-  ParamConditions When; ///< Only on paths under these conditions.
-  bool operator==(const SummaryCall &O) const {
-    return Callee == O.Callee && When == O.When;
-  }
-};
-
-/// A wait queue whose condition state the function writes without waking it.
-struct SummaryDirty {
-  Symbol Queue;
-  Symbol Variable;
-  SrcLoc WriteLoc;
-  Chain Path; ///< From the function's entry down to the write.
-  bool operator==(const SummaryDirty &O) const {
-    return Queue == O.Queue && Variable == O.Variable;
-  }
+/// A check's part of a function's summary (Observer.h).  Components of the
+/// call graph are iterated until every summary, these included, stops
+/// changing.
+class CheckSummary {
+public:
+  virtual ~CheckSummary() = default;
+  virtual bool equals(const CheckSummary &Other) const = 0;
 };
 
 struct Summary {
   std::vector<SummaryAcquire> Acquires;
   std::vector<Outcome> Outcomes;
   std::vector<DeferredEdge> Deferred;
-  /// The shortest chain to a sleeping operation, if the function may sleep.
-  Chain Sleeps;
-  std::string SleepsWhat;
-  /// Entry locks released before every sleeping operation (as
-  /// SummaryAcquire::Dropped).
-  std::vector<Symbol> SleepsDropped;
-  std::vector<SummaryNeed> Needs;
-  std::vector<SummaryCall> Calls;
-  std::vector<SummaryDirty> Dirty;
-  /// Wait queues the function wakes on some path.
-  std::vector<std::string> Wakes;
-  /// Wait queues the function (or a callee) sleeps on: it consumes its own
-  /// writes to their conditions.
-  std::vector<std::string> Waits;
+  /// Checks' parts, by CheckSlot::Index (null for a check with none).
+  std::vector<std::shared_ptr<const CheckSummary>> Checks;
   /// How the function spells the locks it releases from entry
   /// ("&evtchn->lock"), so that a caller can spell them with its
   /// arguments: two releases through the wrapper of two instances are not
   /// a double unlock.
   std::map<Symbol, Symbol> ReleaseText;
+  /// Check Slot's part, or null.
+  template <class T> const T *check(unsigned Slot) const {
+    return Slot < Checks.size() ? static_cast<const T *>(Checks[Slot].get())
+                                : nullptr;
+  }
   /// How the function spells Lock when releasing it from entry, or "".
   std::string releaseText(Symbol Lock) const {
     auto It = ReleaseText.find(Lock);
@@ -205,10 +170,12 @@ struct Summary {
   }
   bool operator==(const Summary &O) const {
     if (Outcomes != O.Outcomes || Deferred != O.Deferred ||
-        Acquires.size() != O.Acquires.size() || Needs != O.Needs ||
-        Calls != O.Calls || Dirty != O.Dirty ||
-        Sleeps.empty() != O.Sleeps.empty())
+        Acquires.size() != O.Acquires.size() || Checks.size() != O.Checks.size())
       return false;
+    for (size_t I = 0; I < Checks.size(); ++I)
+      if (bool(Checks[I]) != bool(O.Checks[I]) ||
+          (Checks[I] && !Checks[I]->equals(*O.Checks[I])))
+        return false;
     for (size_t I = 0; I < Acquires.size(); ++I)
       if (Acquires[I].Lock != O.Acquires[I].Lock ||
           Acquires[I].LockMode != O.Acquires[I].LockMode ||
@@ -217,8 +184,6 @@ struct Summary {
           Acquires[I].Contexts != O.Acquires[I].Contexts ||
           Acquires[I].Holder != O.Acquires[I].Holder)
         return false;
-    if (SleepsDropped != O.SleepsDropped)
-      return false;
     return true;
   }
   /// Locks some outcome releases without acquiring: the function expects

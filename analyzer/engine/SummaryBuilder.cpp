@@ -78,7 +78,26 @@ void FunctionAnalysis::maybeHeldAcrossOutcomes() {
 }
 
 void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
-  Out.Waits.assign(WaitsOn.begin(), WaitsOn.end());
+  outcomesOf(ExitStates);
+  dropPartialReleases();
+  dropPartialHolds();
+  maybeHeldAcrossOutcomes();
+  // Dropping releases can make outcomes equal.
+  std::vector<Outcome> Unique;
+  for (Outcome &O : Out.Outcomes)
+    if (std::find(Unique.begin(), Unique.end(), O) == Unique.end())
+      Unique.push_back(std::move(O));
+  Out.Outcomes = std::move(Unique);
+  notify([&](FunctionObserver &O) { O.onExit(ExitStates); });
+  Out.Checks.resize(Observers.size());
+  for (size_t I = 0; I < Observers.size(); ++I)
+    if (Observers[I])
+      Out.Checks[I] = Observers[I]->summary();
+}
+
+/// One outcome per distinct exit state: what it holds and released, what
+/// it returns, under which parameter conditions.
+void FunctionAnalysis::outcomesOf(const std::vector<PathState> &ExitStates) {
   for (const PathState &S : ExitStates) {
     Outcome O;
     for (const HeldLock &H : S.Held)
@@ -104,6 +123,9 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     OutcomeReturns.push_back(O.Returns);
   for (Outcome &O : Out.Outcomes)
     O.Returns = testedReturn(O.Returns, OutcomeReturns);
+}
+
+void FunctionAnalysis::dropPartialReleases() {
   // A lock released without being acquired on some paths only is not a
   // releasing wrapper (those release on every path): it is the second half
   // of an acquisition whose condition the analysis lost ("if (!p2m) return"
@@ -141,6 +163,9 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
         O.MaybeReleased.push_back(L);
     }
   }
+}
+
+void FunctionAnalysis::dropPartialHolds() {
   // Likewise a lock held on return on some paths only: callers can tell
   // those paths apart when the return value does (NULL vs the locked
   // object), when a parameter does ("if (locked)"), or when the function
@@ -171,101 +196,6 @@ void FunctionAnalysis::finish(const std::vector<PathState> &ExitStates) {
     for (Outcome &O : Out.Outcomes)
       std::erase_if(O.Acquired, [&](const HeldOnReturn &H) { return H.Lock == L; });
   }
-  maybeHeldAcrossOutcomes();
-  // Dropping releases can make outcomes equal.
-  std::vector<Outcome> Unique;
-  for (Outcome &O : Out.Outcomes)
-    if (std::find(Unique.begin(), Unique.end(), O) == Unique.end())
-      Unique.push_back(std::move(O));
-  Out.Outcomes = std::move(Unique);
-  // Wait-queue state written and not woken by the time the function
-  // returns: the caller may still wake it, so only a function nobody calls
-  // reports it.
-  for (const PathState &S : ExitStates)
-    for (const DirtyMark &D : S.Dirty) {
-      // A function that wakes the queue on some other path made a choice:
-      // report it here, with the condition that skipped the wake-up.
-      bool WakesElsewhere = std::find(Out.Wakes.begin(), Out.Wakes.end(),
-                                      D.Queue) != Out.Wakes.end();
-      if (HasCallers && !WakesElsewhere) {
-        SummaryDirty SD{D.Queue, D.Variable, D.WriteLoc, D.Path};
-        if (std::find(Out.Dirty.begin(), Out.Dirty.end(), SD) == Out.Dirty.end())
-          Out.Dirty.push_back(SD);
-        continue;
-      }
-      if (Obs.LostWakeups.count(D.Queue))
-        continue;
-      LostWakeupObs L;
-      L.Queue = D.Queue;
-      L.Function = F.Name;
-      L.Variable = D.Variable;
-      L.WriteLoc = D.Path.empty() ? D.WriteLoc : D.Path.front().Loc;
-      L.WritePath = D.Path;
-      L.ExitLoc = S.LastReturn ? *S.LastReturn : F.Loc;
-      for (const RuleIndex::Wait &W : Rules.WaitsByVar.at(D.Variable))
-        if (W.Queue == D.Queue) {
-          L.WaitCondition = W.Condition;
-          L.WaitLoc = W.Loc;
-        }
-      for (const FactValue &Fv : S.Facts)
-        L.SkippedWhen.push_back(Fv.Value ? Fv.Key.str() : "!(" + Fv.Key + ")");
-      Obs.LostWakeups[D.Queue] = std::move(L);
-    }
-  // Held at some return and released after acquisition on another path to
-  // a return: an error path that forgot to unlock (or a lock deliberately
-  // kept across calls, which a reviewer wants to see too).  Not a try-lock
-  // wrapper that rolls back, whose return value tells the two apart
-  // ("return 1" holding both locks, "return 0" after releasing the first
-  // when the second try failed: domctl_lock_acquire()), read as the
-  // outcomes' return values are (testedReturn()).
-  std::vector<int> ExitReturns;
-  for (const PathState &S : ExitStates)
-    ExitReturns.push_back(S.ReturnValue);
-  auto Returned = [&](const PathState &S) {
-    return testedReturn(S.ReturnValue, ExitReturns);
-  };
-  // Every return holding Lock returns a value no other return does.
-  auto returnTellsHolding = [&](const std::string &Lock) {
-    std::set<int> Holding, Other;
-    for (const PathState &X : ExitStates) {
-      bool Holds = X.findHeld(Lock) != nullptr;
-      int R = Returned(X);
-      if (R < 0)
-        return false;
-      (Holds ? Holding : Other).insert(R);
-    }
-    for (int R : Holding)
-      if (Other.count(R))
-        return false;
-    return true;
-  };
-  for (const PathState &S : ExitStates)
-    for (const HeldLock &H : S.Held) {
-      if (H.Managed || H.Maybe || Obs.Leaks.count(H.Lock))
-        continue;
-      for (const PathState &T : ExitStates) {
-        const ReleaseMark *R = nullptr;
-        for (const ReleaseMark &M : T.Released)
-          if (M.Lock == H.Lock && M.AcquiredHere)
-            R = &M;
-        if (!R || T.findHeld(H.Lock))
-          continue;
-        // A try-lock wrapper, or a lookup that returns the object it
-        // locked ("return desc" holding desc->lock) or NULL.
-        bool HandsOver = H.FromTry || (!S.ReturnVar.empty() &&
-                                       lockBase(H.Text.str()) == S.ReturnVar);
-        if (HandsOver && returnTellsHolding(H.Lock))
-          continue;
-        LeakObs L;
-        L.Lock = H.Lock;
-        L.Function = F.Name;
-        L.ReturnLoc = S.LastReturn ? *S.LastReturn : F.Loc;
-        L.Acquired = *H.Site;
-        L.ReleasedAt = R->Loc;
-        Obs.Leaks[H.Lock] = std::move(L);
-        break;
-      }
-    }
 }
 
 } // namespace lockwise::dataflow

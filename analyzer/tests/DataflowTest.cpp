@@ -1,5 +1,7 @@
 //===- DataflowTest.cpp - The lockset engine on hand-built CFGs -----------===//
+#include "checks/Checker.h"
 #include "engine/Analysis.h"
+#include "graph/LockGraph.h"
 
 #include <gtest/gtest.h>
 
@@ -51,14 +53,37 @@ FunctionFacts straight(const std::string &Name, std::vector<std::vector<Event>> 
   return F;
 }
 
-AnalysisResult analyse(std::vector<FunctionFacts> Fns) {
+/// The lock graph, and the findings of every check.
+struct Analysed : AnalysisResult {
+  std::vector<Finding> Findings;
+  std::vector<Finding> of(const std::string &Check) const {
+    std::vector<Finding> Out;
+    for (const Finding &F : Findings)
+      if (F.Check == Check)
+        Out.push_back(F);
+    return Out;
+  }
+};
+
+Analysed analyse(std::vector<FunctionFacts> Fns) {
   TUFacts TU;
   TU.File = "t.c";
   TU.Functions = std::move(Fns);
   std::vector<TUFacts> TUs{TU};
   Program P(std::move(TUs));
   rules::RuleSet Rules;
-  return analyzeProgram(P, Rules);
+  std::vector<std::unique_ptr<Checker>> Checks = createCheckers();
+  auto R = analyzeProgram(P, Rules, {}, dataflowSubscribers(Checks));
+  EXPECT_TRUE(bool(R));
+  Analysed Out;
+  static_cast<AnalysisResult &>(Out) = std::move(*R);
+  LockGraph Graph(Out);
+  CheckContext Ctx{P, Out, Graph, Rules};
+  FindingCollector Collector;
+  for (const auto &C : Checks)
+    C->run(Ctx, Collector);
+  Out.Findings = std::move(Collector.Findings);
+  return Out;
 }
 
 TEST(Dataflow, EdgeAcrossCallWithWitnessChain) {
@@ -74,7 +99,7 @@ TEST(Dataflow, EdgeAcrossCallWithWitnessChain) {
   EXPECT_EQ(E.Witness[0].Loc.Line, 10u);
   EXPECT_EQ(E.Witness[1].Loc.Line, 11u);
   EXPECT_EQ(E.Witness[2].Loc.Line, 20u);
-  EXPECT_TRUE(R.DoubleLocks.empty());
+  EXPECT_TRUE(R.of("double-lock").empty());
 }
 
 TEST(Dataflow, AcquiringWrapperIsNotALeakAndItsLockIsHeldByTheCaller) {
@@ -82,8 +107,8 @@ TEST(Dataflow, AcquiringWrapperIsNotALeakAndItsLockIsHeldByTheCaller) {
                     straight("user", {{call("lock_all", 10), ev(EventKind::Acquire, "B", 11),
                                        ev(EventKind::Release, "B", 12),
                                        ev(EventKind::Release, "A", 13)}})});
-  EXPECT_TRUE(R.Leaks.empty());
-  EXPECT_TRUE(R.DoubleUnlocks.empty());
+  EXPECT_TRUE(R.of("lock-leak").empty());
+  EXPECT_TRUE(R.of("double-unlock").empty());
   EXPECT_EQ(R.Edges.count({"A", "B"}), 1u);
 }
 
@@ -91,8 +116,8 @@ TEST(Dataflow, DoubleUnlockOnOnePath) {
   auto R = analyse({straight("f", {{ev(EventKind::Acquire, "A", 1),
                                     ev(EventKind::Release, "A", 2),
                                     ev(EventKind::Release, "A", 3)}})});
-  ASSERT_EQ(R.DoubleUnlocks.size(), 1u);
-  EXPECT_EQ(R.DoubleUnlocks[0].Loc.Line, 3u);
+  ASSERT_EQ(R.of("double-unlock").size(), 1u);
+  EXPECT_EQ(R.of("double-unlock")[0].Line, 3u);
 }
 
 TEST(Dataflow, CorrelatedBranchesDoNotLeak) {
@@ -120,8 +145,8 @@ TEST(Dataflow, CorrelatedBranchesDoNotLeak) {
   F.Blocks[1].Events = {ev(EventKind::Release, "A", 1)};
   F.Blocks[1].Succs = {0};
   auto R = analyse({F});
-  EXPECT_TRUE(R.Leaks.empty());
-  EXPECT_TRUE(R.DoubleUnlocks.empty());
+  EXPECT_TRUE(R.of("lock-leak").empty());
+  EXPECT_TRUE(R.of("double-unlock").empty());
 
   // The same CFG with a different second condition does leak.
   Condition Other = C;
@@ -133,8 +158,8 @@ TEST(Dataflow, CorrelatedBranchesDoNotLeak) {
   Ret.Loc = {"t.c", 9, 1};
   F.Blocks[2].Events = {Ret};
   auto R2 = analyse({F});
-  ASSERT_EQ(R2.Leaks.size(), 1u);
-  EXPECT_EQ(R2.Leaks[0].ReturnLoc.Line, 9u);
+  ASSERT_EQ(R2.of("lock-leak").size(), 1u);
+  EXPECT_EQ(R2.of("lock-leak")[0].Line, 9u);
 }
 
 TEST(Dataflow, TrylockAddsNoEdge) {
@@ -160,8 +185,8 @@ TEST(Dataflow, RecursiveLockReacquiredUnderAnotherAddsNoEdge) {
                                     ev(EventKind::Release, "p2m", 6)}})});
   EXPECT_EQ(R.Edges.count({"pod", "p2m"}), 0u);
   EXPECT_EQ(R.Edges.count({"p2m", "pod"}), 1u);
-  EXPECT_TRUE(R.DoubleLocks.empty());
-  EXPECT_TRUE(R.DoubleUnlocks.empty());
+  EXPECT_TRUE(R.of("double-lock").empty());
+  EXPECT_TRUE(R.of("double-unlock").empty());
 }
 
 } // namespace

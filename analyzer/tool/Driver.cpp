@@ -3,6 +3,7 @@
 #include "frontend/Frontend.h"
 #include "tool/FactsCache.h"
 #include "checks/Checker.h"
+#include "engine/RuleIndex.h"
 #include "graph/LockGraph.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
@@ -42,6 +43,22 @@ llvm::Expected<rules::RuleSet> loadRules(const std::vector<std::string> &Files,
       Errors += "\n";
     Errors += D.str();
   }
+  // Globs are read by the engine and the checks; a bad one is the rule
+  // file's error, before any TU is parsed.
+  auto Glob = [&](const std::string &G, const rules::SourcePos &Pos,
+                  const char *Key) {
+    if (auto P = dataflow::ruleGlob(G, Pos, Key); !P) {
+      Ok = false;
+      Errors += (Errors.empty() ? "" : "\n") + llvm::toString(P.takeError());
+    }
+  };
+  for (const rules::ForbiddenWhileHeldRule &F : Rules.ForbiddenWhileHeld)
+    for (const std::string &G : F.Calls)
+      Glob(G, F.Pos, "forbidden_while_held");
+  for (const rules::ExclusiveContexts &X : Rules.Exclusive)
+    for (const rules::ExclusiveContexts::Context &C : X.Contexts)
+      for (const std::string &G : C.Files)
+        Glob(G, X.Pos, "exclusive_contexts");
   if (!Ok)
     return llvm::createStringError(std::errc::invalid_argument, "%s",
                                    Errors.c_str());
@@ -251,8 +268,9 @@ extractAll(const std::vector<CompileCommand> &Commands,
   return TUs;
 }
 
-AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
-                             const AnalysisOptions &Options) {
+llvm::Expected<AnalysedProgram> analyseFacts(std::vector<TUFacts> TUs,
+                                             rules::RuleSet Rules,
+                                             const AnalysisOptions &Options) {
   AnalysedProgram Out;
   Out.Rules = std::move(Rules);
   Out.Stats.TranslationUnits = TUs.size();
@@ -272,7 +290,12 @@ AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
       Options.Finished(Key);
     Out.Prog->releaseBody(Key);
   };
-  Out.Result = analyzeProgram(*Out.Prog, Out.Rules, Freeing);
+  Out.Checks = createCheckers();
+  auto Result = analyzeProgram(*Out.Prog, Out.Rules, Freeing,
+                               dataflowSubscribers(Out.Checks));
+  if (!Result)
+    return Result.takeError();
+  Out.Result = std::move(*Result);
   Out.Stats.Functions = Out.Result.Functions;
   return Out;
 }
@@ -335,7 +358,7 @@ std::vector<Finding> findingsOf(const AnalysedProgram &A) {
   LockGraph Graph(A.Result);
   CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};
   FindingCollector Collector;
-  for (const auto &C : createCheckers())
+  for (const auto &C : A.Checks)
     C->run(Ctx, Collector);
   return std::move(Collector.Findings);
 }
@@ -351,8 +374,10 @@ llvm::Expected<AnalysedProgram> analyse(DriverInputs &In,
     return Commands.takeError();
   unsigned Hits = 0;
   std::vector<TUFacts> TUs = extractAll(*Commands, *Rules, In, Hits);
-  AnalysedProgram Out =
-      analyseFacts(std::move(TUs), std::move(*Rules), In.Analysis);
+  auto Analysed = analyseFacts(std::move(TUs), std::move(*Rules), In.Analysis);
+  if (!Analysed)
+    return Analysed.takeError();
+  AnalysedProgram Out = std::move(*Analysed);
   Out.CacheHits = Hits;
   Out.Stats.Seconds = std::chrono::duration<double>(
                           std::chrono::steady_clock::now() - Start)

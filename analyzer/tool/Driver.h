@@ -2,6 +2,7 @@
 #ifndef LOCKWISE_TOOL_DRIVER_H
 #define LOCKWISE_TOOL_DRIVER_H
 
+#include "checks/Checker.h"
 #include "engine/Analysis.h"
 #include "engine/Program.h"
 #include "lockwise/Finding.h"
@@ -50,10 +51,13 @@ struct AnalysedProgram {
   unsigned CacheHits = 0;             ///< TUs whose facts came from the cache.
   /// unknownNameWarnings(), taken while the blocks were there.
   std::vector<std::string> NameWarnings;
+  /// The checks, with what those that observe the dataflow found.
+  std::vector<std::unique_ptr<Checker>> Checks;
 };
 
 /// Loads the built-in catalogs and the rule files; errors and warnings are
-/// returned as compiler-style lines (warnings in Warnings).
+/// returned as compiler-style lines (warnings in Warnings).  A glob that
+/// does not parse is an error at its rule.
 llvm::Expected<rules::RuleSet> loadRules(const std::vector<std::string> &Files,
                                          std::vector<std::string> &Warnings);
 
@@ -68,10 +72,11 @@ extractAll(const std::vector<clang::tooling::CompileCommand> &Commands,
            const rules::RuleSet &Rules, const DriverInputs &In,
            unsigned &CacheHits);
 
-/// Merges TU facts and runs the engine, freeing each function's blocks
-/// once it is analysed.
-AnalysedProgram analyseFacts(std::vector<TUFacts> TUs, rules::RuleSet Rules,
-                             const AnalysisOptions &Options = {});
+/// Merges TU facts and runs the engine with every check subscribed,
+/// freeing each function's blocks once it is analysed.
+llvm::Expected<AnalysedProgram> analyseFacts(std::vector<TUFacts> TUs,
+                                             rules::RuleSet Rules,
+                                             const AnalysisOptions &Options = {});
 
 /// Warnings, with the rule's FILE:LINE:COL, for lock names and function
 /// names in the user's rule files that the analysed program never uses

@@ -47,19 +47,23 @@ llvm::Expected<ReviewResult> reviewPatch(DriverInputs &In, const std::string &Ro
     ++Out.Reparsed;
   }
 
-  AnalysedProgram Old = analyseFacts(std::move(Before), *Rules);
-  AnalysedProgram New = analyseFacts(std::move(After), *Rules);
+  auto Old = analyseFacts(std::move(Before), *Rules);
+  if (!Old)
+    return Old.takeError();
+  auto New = analyseFacts(std::move(After), *Rules);
+  if (!New)
+    return New.takeError();
   std::set<std::string> Known;
-  for (Finding &F : findingsOf(Old))
+  for (Finding &F : findingsOf(*Old))
     Known.insert(computeFingerprint(F));
-  for (Finding &F : findingsOf(New)) {
+  for (Finding &F : findingsOf(*New)) {
     F.Fingerprint = computeFingerprint(F);
     if (!Known.count(F.Fingerprint))
       Out.New.push_back(std::move(F));
   }
   Out.Context = std::move(*Context);
-  Out.Stats = New.Stats;
-  Out.TUErrors = New.TUErrors;
+  Out.Stats = New->Stats;
+  Out.TUErrors = New->TUErrors;
   Out.Stats.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   return Out;

@@ -318,7 +318,10 @@ int runMerge() {
   auto Start = std::chrono::steady_clock::now();
   AnalysisOptions Options;
   Options.Debug = debugOptions();
-  AnalysedProgram A = analyseFacts(std::move(TUs), std::move(*Rules), Options);
+  auto Analysed = analyseFacts(std::move(TUs), std::move(*Rules), Options);
+  if (!Analysed)
+    return fail(toString(Analysed.takeError()));
+  AnalysedProgram &A = *Analysed;
   A.Stats.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   for (const std::string &E : A.TUErrors)
