@@ -1,0 +1,36 @@
+// double-unlock, libxl (Xen 4.17 tools/libs/light/libxl_event.c):
+// libxl__ev_fd_register() runs under CTX_LOCK and leaves through "out:",
+// which does CTX_UNLOCK.  Fixed, as upstream: every path goes to "out:"
+// and unlocks there once.
+#include <pthread.h>
+
+// expected-no-diagnostics
+
+typedef struct libxl__ctx { pthread_mutex_t lock; int nfds; } libxl_ctx;
+typedef struct libxl__gc { libxl_ctx *owner; } libxl__gc;
+typedef struct libxl__ev_fd { int fd; short events; } libxl__ev_fd;
+
+static inline void libxl__ctx_lock(libxl_ctx *ctx) { pthread_mutex_lock(&ctx->lock); }
+static inline void libxl__ctx_unlock(libxl_ctx *ctx) { pthread_mutex_unlock(&ctx->lock); }
+#define CTX (gc->owner)
+#define CTX_LOCK (libxl__ctx_lock(CTX))
+#define CTX_UNLOCK (libxl__ctx_unlock(CTX))
+
+int osevent_fd_register_hook(libxl_ctx *ctx, int fd, short events);
+
+int libxl__ev_fd_register(libxl__gc *gc, libxl__ev_fd *ev, int fd, short events)
+{
+  int rc;
+
+  CTX_LOCK;
+  rc = osevent_fd_register_hook(CTX, fd, events);
+  if (rc)
+    goto out;
+  ev->fd = fd;
+  ev->events = events;
+  CTX->nfds++;
+  rc = 0;
+out:
+  CTX_UNLOCK;
+  return rc;
+}

@@ -1,0 +1,40 @@
+// lost-wakeup, Linux 6.1 drivers/xen/xenbus/xenbus_xs.c: xenwatch_thread()
+// sleeps on watch_events_waitq until an event is queued; xs_watch_msg()
+// queues one (list_add_tail(&event->list, &watch_events)) and wakes it.
+// Here the list is a count.  Fixed, as upstream: xs_watch_msg() wakes the
+// thread after queueing.
+#include "linux-mini.h"
+
+// expected-no-diagnostics
+
+static DEFINE_SPINLOCK(watch_events_lock);
+static DECLARE_WAIT_QUEUE_HEAD(watch_events_waitq);
+static int watch_events;
+
+void run_watch_callback(void);
+
+int xenwatch_thread(void *unused)
+{
+  for (;;) {
+    wait_event(watch_events_waitq, watch_events != 0);
+    spin_lock(&watch_events_lock);
+    watch_events--;
+    spin_unlock(&watch_events_lock);
+    run_watch_callback();
+  }
+  return 0;
+}
+
+static void queue_watch_event(void)
+{
+  spin_lock(&watch_events_lock);
+  watch_events++;
+  spin_unlock(&watch_events_lock);
+}
+
+int xs_watch_msg(void)
+{
+  queue_watch_event();
+  wake_up(&watch_events_waitq);
+  return 0;
+}

@@ -1,0 +1,25 @@
+// order-inversion, Xen 4.17 arch/x86/mm/p2m.c audit_p2m(): the audit
+// checks every page on the domain's page list against its p2m entry.  The
+// p2m lock is the outermost mm lock (level 16) and the domain's
+// page_alloc_lock the innermost here (56).  Fixed, as upstream: p2m_lock()
+// first, page_alloc_lock inside it.
+#include "xen-mini.h"
+
+// expected-no-diagnostics
+
+long p2m_audit_entry(struct p2m_domain *p2m, unsigned long gfn);
+
+long audit_p2m(struct domain *d, unsigned long max_gfn)
+{
+  struct p2m_domain *p2m = d->p2m;
+  unsigned long gfn;
+  long bad = 0;
+
+  p2m_lock(p2m);
+  spin_lock(&d->page_alloc_lock);
+  for (gfn = 0; gfn < max_gfn; gfn++)
+    bad += p2m_audit_entry(p2m, gfn);
+  spin_unlock(&d->page_alloc_lock);
+  p2m_unlock(p2m);
+  return bad;
+}
