@@ -23,7 +23,7 @@ struct CheckContext {
 class Checker {
 public:
   virtual ~Checker() = default;
-  /// The check ID from DESIGN.md.
+  /// The check ID from docs/design.md.
   virtual const char *id() const = 0;
   /// One line for --list-checks and SARIF rule descriptions.
   virtual const char *summary() const = 0;
