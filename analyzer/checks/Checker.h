@@ -33,7 +33,7 @@ public:
   virtual ~Checker() = default;
   /// The check ID (docs/design.md).
   virtual const char *id() const = 0;
-  /// One line for --list-checks and SARIF rule descriptions.
+  /// One line for SARIF rule descriptions and the HTML report.
   virtual const char *summary() const = 0;
   /// The check's part in the dataflow, or null.  Checks that share an
   /// analysis return the same object; it subscribes once.

@@ -59,7 +59,7 @@ public:
   /// name, location and parameters, and the blocks are most of the facts.
   void releaseBody(const std::string &Key);
 
-  /// The canonical class of a lock reference (DESIGN.md names); "" for
+  /// The canonical class of a lock reference (docs/design.md names); "" for
   /// parameters, locals and unknown locks.
   std::string className(const LockRef &R) const;
 

@@ -490,7 +490,7 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
         R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");
       }
       // A struct-typed global reached by '.' is still named by its tag when
-      // the lock is a member: DESIGN.md names member locks tag.field.
+      // the lock is a member: docs/design.md names member locks tag.field.
       if (R.K == LockRef::Global && !Reversed.empty() && VT->isRecordType() &&
           !isLockType(VT)) {
         R.K = LockRef::Type;

@@ -5,7 +5,7 @@
 //   lockwise graph -p DB [--rules FILE]... [--format json|dot] [--around L
 //                  --depth N] [FILE...]
 //
-// Exit codes (DESIGN.md): 0 no findings, 1 findings, 2 bad input, 3 some
+// Exit codes (docs/design.md): 0 no findings, 1 findings, 2 bad input, 3 some
 // translation unit could not be analysed.
 //
 //===----------------------------------------------------------------------===//

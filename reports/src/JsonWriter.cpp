@@ -1,8 +1,8 @@
 //===- JsonWriter.cpp - The findings JSON contract ------------------------===//
 //
-// The shape is a contract (DESIGN.md, "Findings JSON"); readJsonReport() in
-// JsonReader.cpp reads it back.  Keys are written in a fixed order with a
-// two-space indent so that reports diff cleanly.
+// The shape is a contract (docs/design.md, "Findings JSON");
+// readJsonReport() in JsonReader.cpp reads it back.  Keys are written in a
+// fixed order with a two-space indent so that reports diff cleanly.
 //
 //===----------------------------------------------------------------------===//
 

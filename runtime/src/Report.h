@@ -1,8 +1,8 @@
 //===- Report.h - Findings: text on stderr, JSON at exit -------*- C++ -*-===//
 //
 // The runtime's findings have the shape of reports/include/lockwise/
-// Finding.h (DESIGN.md, "Findings JSON"), but this module does not link the
-// reports library: the runtime stays free of it and of LLVM.
+// Finding.h (docs/design.md, "Findings JSON"), but this module does not
+// link the reports library: the runtime stays free of it and of LLVM.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_RT_REPORT_H

@@ -2,7 +2,7 @@
 //
 // A finding is a plain value: the analysis produces it, a FindingHandler
 // receives it, and only reports/ renders it.  The JSON shape is a contract
-// (DESIGN.md, "Findings JSON").
+// (docs/design.md, "Findings JSON").
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_FINDING_H
@@ -34,7 +34,7 @@ struct TraceStep {
 };
 
 struct Finding {
-  std::string Check;  ///< A check ID from DESIGN.md ("order-cycle", ...).
+  std::string Check;  ///< A check ID from docs/design.md ("order-cycle", ...).
   Severity Sev = Severity::Warning;
   std::string Message;
   std::string File;
