@@ -1,12 +1,16 @@
 //===- JsonWriter.cpp - The findings JSON contract ------------------------===//
 //
-// The shape is a contract (docs/design.md, "Findings JSON");
-// readJsonReport() in JsonReader.cpp reads it back.  Keys are written in a
-// fixed order with a two-space indent so that reports diff cleanly.
+// The shape is a contract (docs/design.md, "Findings JSON"); readJsonReport() in
+// JsonReader.cpp reads it back.  Each finding is findingToJson() (findings/,
+// shared with the runtime); the document around them is written here.  Keys
+// are written in a fixed order with a two-space indent so that reports diff
+// cleanly.
 //
 //===----------------------------------------------------------------------===//
 
 #include "WriterRegistry.h"
+
+#include "lockwise/FindingJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,32 +21,6 @@ using OrderedJson = nlohmann::ordered_json;
 
 namespace lockwise {
 namespace {
-
-OrderedJson toJson(const TraceStep &Step) {
-  OrderedJson J;
-  J["file"] = Step.File;
-  J["line"] = Step.Line;
-  J["column"] = Step.Column;
-  J["message"] = Step.Message;
-  return J;
-}
-
-OrderedJson toJson(const Finding &F) {
-  OrderedJson J;
-  J["check"] = F.Check;
-  J["severity"] = severityName(F.Sev);
-  J["message"] = F.Message;
-  J["file"] = F.File;
-  J["line"] = F.Line;
-  J["column"] = F.Column;
-  J["function"] = F.Function;
-  J["locks"] = F.Locks;
-  J["trace"] = OrderedJson::array();
-  for (const TraceStep &Step : F.Trace)
-    J["trace"].push_back(toJson(Step));
-  J["fingerprint"] = F.Fingerprint;
-  return J;
-}
 
 OrderedJson toJson(const RunStats &Stats) {
   OrderedJson J;
@@ -64,7 +42,7 @@ public:
     Doc["tool"]["version"] = Input.ToolVersion;
     Doc["findings"] = OrderedJson::array();
     for (const Finding &F : normalizedFindings(Input.Findings))
-      Doc["findings"].push_back(toJson(F));
+      Doc["findings"].push_back(findingToJson(F));
     Doc["stats"] = toJson(Input.Stats);
     // Source text can hold invalid UTF-8 (Latin-1 comments in old drivers);
     // replacing it keeps the report valid JSON instead of throwing.

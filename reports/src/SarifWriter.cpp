@@ -8,10 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Hash.h"
 #include "SourceText.h"
 #include "Summary.h"
 #include "WriterRegistry.h"
+
+#include "lockwise/Hash.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"

@@ -227,7 +227,7 @@ void checkLevel(Task &T, const LockOp &Op, ClassId New) {
 void reportDoubleLock(Task &T, const HeldLock &Held, const LockOp &Op) {
   Finding F;
   F.Check = "double-lock";
-  F.Severity = "error";
+  F.Sev = Severity::Error;
   F.Message = "task " + T.Name + " acquires " + quoted(Held.Class) +
               ", which it already holds (self-deadlock)";
   F.Locks = {className(Held.Class)};
@@ -253,7 +253,7 @@ void reportBadUnlock(Task &T, const LockOp &Op, const std::string &Holder) {
   ClassId C = classOf(Op.Lock);
   Finding F;
   F.Check = "double-unlock";
-  F.Severity = "error";
+  F.Sev = Severity::Error;
   F.Message = "task " + T.Name + " releases " + quoted(C) +
               (Holder.empty() ? ", which is not held"
                               : ", which is held by task " + Holder);

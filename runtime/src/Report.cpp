@@ -2,21 +2,25 @@
 #include "Report.h"
 #include "Config.h"
 
+#include "lockwise/FindingJson.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <thread>
-#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <tuple>
+#include <thread>
 
 namespace lockwise::rt {
 namespace {
+
+// Ordered: keys come in the contract's order (docs/design.md), as the analyzer's
+// json format writes them.
+using Json = nlohmann::ordered_json;
 
 struct Store {
   std::mutex Mu;
@@ -27,31 +31,6 @@ struct Store {
 Store &store() {
   static Store *S = new Store; // Read by the exit handler.
   return *S;
-}
-
-std::string hex64(uint64_t V) {
-  char Buf[20];
-  std::snprintf(Buf, sizeof(Buf), "%016llx", (unsigned long long)V);
-  return Buf;
-}
-
-nlohmann::json toJson(const Finding &F) {
-  nlohmann::json Trace = nlohmann::json::array();
-  for (const TraceStep &S : F.Trace)
-    Trace.push_back({{"file", S.File},
-                     {"line", S.Line},
-                     {"column", S.Column},
-                     {"message", S.Message}});
-  return {{"check", F.Check},       {"severity", F.Severity},
-          {"message", F.Message},   {"file", F.File},
-          {"line", F.Line},         {"column", F.Column},
-          {"function", F.Function}, {"locks", F.Locks},
-          {"trace", Trace},         {"fingerprint", fingerprint(F)}};
-}
-
-bool findingLess(const Finding &A, const Finding &B) {
-  return std::tie(A.File, A.Line, A.Column, A.Check, A.Message) <
-         std::tie(B.File, B.Line, B.Column, B.Check, B.Message);
 }
 
 std::atomic<int> Pending{0};
@@ -110,22 +89,6 @@ unsigned findingCount() {
   return unsigned(S.Findings.size());
 }
 
-std::string fingerprint(const Finding &F) {
-  std::string Basis = F.Check + "|" + F.Function + "|";
-  for (const std::string &L : F.Locks)
-    Basis += L + ",";
-  Basis += "|";
-  for (char C : F.Message)
-    if (!std::isdigit(static_cast<unsigned char>(C)))
-      Basis += C;
-  uint64_t H = 1469598103934665603ull; // FNV-1a
-  for (unsigned char C : Basis) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  return hex64(H);
-}
-
 bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
                const std::vector<std::string> &Locks, const RunInfo &Info) {
   try {
@@ -135,27 +98,33 @@ bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
       std::lock_guard<std::mutex> G(S.Mu);
       Findings = S.Findings;
     }
+    // As the analyzer's writers do: fingerprints first (findingLess() breaks
+    // its last ties on them), then one total order, so that the same findings
+    // give the same file.  Nothing is dropped: lockwise_finding_count() and
+    // this file must agree.
+    for (Finding &F : Findings)
+      F.Fingerprint = computeFingerprint(F);
     std::sort(Findings.begin(), Findings.end(), findingLess);
-    nlohmann::json J;
+    Json J;
     J["tool"] = {{"name", "lockwise"}, {"version", LOCKWISE_VERSION_STRING}};
-    J["findings"] = nlohmann::json::array();
+    J["findings"] = Json::array();
     for (const Finding &F : Findings)
-      J["findings"].push_back(toJson(F));
+      J["findings"].push_back(findingToJson(F));
     J["stats"] = {{"translation_units", 0}, {"failed", 0},
                   {"functions", 0},         {"seconds", Info.Seconds},
                   {"tasks", Info.Tasks},    {"lock_classes", Info.Classes},
                   {"seed", Info.Seed},      {"shake", Info.Shake},
                   {"schedule_steps", Info.Steps}};
-    nlohmann::json JEdges = nlohmann::json::array();
+    Json JEdges = Json::array();
     for (const ObservedEdge &E : Edges) {
-      nlohmann::json W = nlohmann::json::array();
+      Json W = Json::array();
       for (const Frame &F : E.Witness)
         W.push_back({{"file", F.File}, {"line", F.Line},
                      {"function", F.Function}});
       JEdges.push_back({{"from", E.From}, {"to", E.To}, {"witness", W}});
     }
     J["observed_edges"] = JEdges;
-    nlohmann::json JLocks = nlohmann::json::array();
+    Json JLocks = Json::array();
     for (const std::string &L : Locks)
       JLocks.push_back({{"name", L}});
     J["observed_locks"] = JLocks;

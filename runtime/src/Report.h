@@ -1,8 +1,9 @@
 //===- Report.h - Findings: text on stderr, JSON at exit -------*- C++ -*-===//
 //
-// The runtime's findings have the shape of reports/include/lockwise/
-// Finding.h (docs/design.md, "Findings JSON"), but this module does not
-// link the reports library: the runtime stays free of it and of LLVM.
+// The runtime's findings are lockwise::Finding (findings/, the model the
+// analyzer uses too), so a bug found at run time gets the same JSON shape
+// and a fingerprint computed the same way as one found statically.  That
+// library is free of LLVM; the reports library is not, and is not linked.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_RT_REPORT_H
@@ -10,29 +11,12 @@
 
 #include "Stack.h"
 
+#include "lockwise/Finding.h"
+
 #include <string>
 #include <vector>
 
 namespace lockwise::rt {
-
-struct TraceStep {
-  std::string File;
-  unsigned Line = 0;
-  unsigned Column = 0;
-  std::string Message;
-};
-
-struct Finding {
-  std::string Check;
-  std::string Severity = "warning";
-  std::string Message;
-  std::string File;
-  unsigned Line = 0;
-  unsigned Column = 0;
-  std::string Function;
-  std::vector<std::string> Locks;
-  std::vector<TraceStep> Trace;
-};
 
 /// Sets the finding's location from the first frame, if not set yet.
 void locateAt(Finding &F, const std::vector<Frame> &Frames);
@@ -77,9 +61,6 @@ struct RunInfo {
 /// Writes the findings JSON to Path; false when it cannot be written.
 bool writeJson(const std::string &Path, const std::vector<ObservedEdge> &Edges,
                const std::vector<std::string> &Locks, const RunInfo &Info);
-
-/// A stable hash of check, function, locks and the message without digits.
-std::string fingerprint(const Finding &F);
 
 } // namespace lockwise::rt
 

@@ -48,7 +48,7 @@ void warn(const char *File, int Line, const char *Func, const std::string &Msg,
   Task &T = currentTask();
   Finding F;
   F.Check = "invariant";
-  F.Severity = "error";
+  F.Sev = Severity::Error;
   F.Message = Msg;
   F.File = File;
   F.Line = unsigned(Line);

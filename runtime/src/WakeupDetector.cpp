@@ -27,7 +27,7 @@ bool wait(Task &T, const events::WaitOp &W) {
 
   Finding F;
   F.Check = "lost-wakeup";
-  F.Severity = "error";
+  F.Sev = Severity::Error;
   F.Message = "task " + T.Name + " sleeps on '" + Queue +
               "' although its condition is true: no wake-up of the queue came "
               "after the condition became true" +

@@ -1,6 +1,8 @@
 //===- ShimTest.cpp - The detectors, driven through the C API -------------===//
 #include "ChildRun.h"
 
+#include "lockwise/FindingJson.h"
+
 #include <gtest/gtest.h>
 
 #include <lockwise/kernel.h>
@@ -311,6 +313,12 @@ TEST(Shim, ReportHasTheFindingsShape) {
   for (const char *Key : {"translation_units", "failed", "functions", "seconds"})
     EXPECT_TRUE(J["stats"].contains(Key)) << Key;
   EXPECT_TRUE(J["observed_edges"].is_array());
+  // The finding reads back as the analyzer's model, and its fingerprint is
+  // the analyzer's function of it: the same kind of bug, the same identity.
+  std::string Problem;
+  std::optional<lockwise::Finding> Read = lockwise::findingFromJson(F, &Problem);
+  ASSERT_TRUE(Read) << Problem;
+  EXPECT_EQ(F["fingerprint"], lockwise::computeFingerprint(*Read));
 }
 
 } // namespace

@@ -1,8 +1,11 @@
 //===- Finding.h - The finding model shared by analyzer and runtime -------===//
 //
-// A finding is a plain value: the analysis produces it, a FindingHandler
-// receives it, and only reports/ renders it.  The JSON shape is a contract
-// (docs/design.md, "Findings JSON").
+// A finding is a plain value: the analysis or the runtime shim produces it, a
+// FindingHandler receives it, and only reports/ renders it (the runtime its
+// lockdep-style text and JSON).  Plain C++ with no LLVM, so that both halves
+// share one model and one fingerprint: the same kind of bug found statically
+// and at run time gets a fingerprint computed the same way.  The JSON shape is
+// a contract (docs/design.md, "Findings JSON"), written by FindingJson.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_FINDING_H
@@ -34,7 +37,7 @@ struct TraceStep {
 };
 
 struct Finding {
-  std::string Check;  ///< A check ID from docs/design.md ("order-cycle", ...).
+  std::string Check;  ///< A check ID from DESIGN.md ("order-cycle", ...).
   Severity Sev = Severity::Warning;
   std::string Message;
   std::string File;

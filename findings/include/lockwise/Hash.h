@@ -1,11 +1,12 @@
 //===- Hash.h - Stable hashing shared by the fingerprints -----------------===//
 //
 // Fingerprints are stored in baselines and by code-scanning services, so the
-// hash must never change between platforms or releases.
+// hash must never change between platforms or releases.  computeFingerprint()
+// and SARIF's partial fingerprint (reports/) are both built from these.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOCKWISE_REPORTS_HASH_H
-#define LOCKWISE_REPORTS_HASH_H
+#ifndef LOCKWISE_HASH_H
+#define LOCKWISE_HASH_H
 
 #include <cstdint>
 #include <string>

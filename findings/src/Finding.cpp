@@ -1,13 +1,13 @@
 //===- Finding.cpp - Ordering and identity of findings --------------------===//
 //
-// Deliberately free of LLVM: the finding model is plain C++ so that a
-// consumer without LLVM (the runtime) could share it.
+// Deliberately free of LLVM: the runtime shim, which must build without
+// Clang (LOCKWISE_RUNTIME_ONLY), links this too.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lockwise/Finding.h"
 
-#include "Hash.h"
+#include "lockwise/Hash.h"
 
 #include <algorithm>
 #include <cstdint>
