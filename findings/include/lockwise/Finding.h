@@ -37,7 +37,7 @@ struct TraceStep {
 };
 
 struct Finding {
-  std::string Check;  ///< A check ID from DESIGN.md ("order-cycle", ...).
+  std::string Check;  ///< A check ID from docs/design.md ("order-cycle", ...).
   Severity Sev = Severity::Warning;
   std::string Message;
   std::string File;
