@@ -297,6 +297,7 @@ llvm::Expected<AnalysedProgram> analyseFacts(std::vector<TUFacts> TUs,
     return Result.takeError();
   Out.Result = std::move(*Result);
   Out.Stats.Functions = Out.Result.Functions;
+  Out.Stats.Incomplete = Out.Result.Incomplete.size();
   return Out;
 }
 

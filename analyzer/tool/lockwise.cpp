@@ -174,6 +174,24 @@ DebugOptions debugOptions() {
   return D;
 }
 
+/// A bound reached is said, with the functions it cut short (the first
+/// few; --debug-states shows one in full).
+void noteIncomplete(const AnalysisResult &R) {
+  if (R.Incomplete.empty())
+    return;
+  constexpr size_t Shown = 8;
+  WithColor::note(errs(), "lockwise")
+      << R.Incomplete.size() << " function(s) reached an analysis bound "
+      << "(states per block, block visits, indirect-call targets or "
+         "recursion rounds; docs/design.md, \"Limits\"), so their findings "
+         "may be incomplete:";
+  for (size_t I = 0; I < R.Incomplete.size() && I < Shown; ++I)
+    errs() << " " << R.Incomplete[I];
+  if (R.Incomplete.size() > Shown)
+    errs() << " ...";
+  errs() << "\n";
+}
+
 int fail(const Twine &Msg, int Code = BadInput) {
   WithColor::error(errs(), "lockwise") << Msg << "\n";
   return Code;
@@ -224,9 +242,11 @@ runAnalysis(std::unique_ptr<clang::tooling::CompilationDatabase> FixedDb,
   auto Result = analyse(In, Warnings);
   for (const std::string &W : Warnings)
     errs() << W << "\n";
-  if (Result)
+  if (Result) {
     for (const std::string &E : Result->TUErrors)
       errs() << E << "\n";
+    noteIncomplete(Result->Result);
+  }
   return Result;
 }
 

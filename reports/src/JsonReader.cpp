@@ -26,6 +26,7 @@ RunStats readStats(JsonObjectReader &Parent, const Json &J) {
   R.getUnsigned("functions", Stats.Functions, /*Required=*/false);
   R.getReal("seconds", Stats.Seconds);
   R.getUnsigned("suppressed", Stats.Suppressed, /*Required=*/false);
+  R.getUnsigned("incomplete_functions", Stats.Incomplete, /*Required=*/false);
   Parent.merge(R);
   return Stats;
 }

@@ -31,6 +31,8 @@ OrderedJson toJson(const RunStats &Stats) {
   J["seconds"] = std::round(Stats.Seconds * 1000) / 1000;
   if (Stats.Suppressed)
     J["suppressed"] = Stats.Suppressed;
+  if (Stats.Incomplete)
+    J["incomplete_functions"] = Stats.Incomplete;
   return J;
 }
 

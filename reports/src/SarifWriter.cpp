@@ -248,6 +248,8 @@ public:
     Invocation["properties"]["failed"] = Input.Stats.Failed;
     Invocation["properties"]["functions"] = Input.Stats.Functions;
     Invocation["properties"]["suppressed"] = Input.Stats.Suppressed;
+    if (Input.Stats.Incomplete)
+      Invocation["properties"]["incompleteFunctions"] = Input.Stats.Incomplete;
     Run["invocations"] = OrderedJson::array({std::move(Invocation)});
 
     // Identical lines in one function (two unlocks on two paths) hash alike;

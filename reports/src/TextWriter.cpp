@@ -41,6 +41,8 @@ void printSummary(raw_ostream &OS, const std::vector<Finding> &Findings,
      << Stats.Failed << " failed";
   if (Stats.Suppressed)
     OS << ", " << Stats.Suppressed << " suppressed";
+  if (Stats.Incomplete)
+    OS << ", " << countOf(Stats.Incomplete, "function") << " cut short by a limit";
   OS << '\n';
 }
 

@@ -86,6 +86,9 @@ struct RunStats {
   unsigned Functions = 0;
   double Seconds = 0;
   unsigned Suppressed = 0;
+  /// Functions whose analysis reached a bound (the engine's Limits.h):
+  /// their findings may be incomplete.
+  unsigned Incomplete = 0;
 };
 
 } // namespace lockwise
