@@ -1,11 +1,14 @@
 //===- BrokenHoldCheck.cpp - A lock released between two calls ------------===//
 #include "checks/BrokenHoldCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Witness.h"
 
 #include <algorithm>
 
 namespace lockwise {
+
+static RegisterCheck<BrokenHoldCheck> Registration;
 
 using dataflow::PathState;
 

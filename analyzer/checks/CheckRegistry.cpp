@@ -1,41 +1,29 @@
-//===- CheckRegistry.cpp - The table of checkers --------------------------===//
-//
-// An explicit table rather than static registration objects: nothing is lost
-// when the checks are linked from a static library.  A new check is one
-// line here and its own files.
-//
-//===----------------------------------------------------------------------===//
-#include "checks/BrokenHoldCheck.h"
-#include "checks/Checker.h"
-#include "checks/DoubleLockCheck.h"
-#include "checks/DoubleUnlockCheck.h"
-#include "checks/HeldAcrossCheck.h"
-#include "checks/LockLeakCheck.h"
-#include "checks/LostWakeupCheck.h"
-#include "checks/MissingLockCheck.h"
-#include "checks/OrderCycleCheck.h"
-#include "checks/OrderInversionCheck.h"
-#include "checks/SleepInAtomicCheck.h"
-#include "checks/UnguardedAccessCheck.h"
+//===- CheckRegistry.cpp - The registered checks --------------------------===//
+#include "checks/CheckRegistry.h"
 
 #include <algorithm>
+#include <string>
 
 namespace lockwise {
 
+namespace {
+/// Filled by static initialisers before main(); read only after.
+std::vector<CheckFactory> &factories() {
+  static std::vector<CheckFactory> All;
+  return All;
+}
+} // namespace
+
+CheckRegistration::CheckRegistration(CheckFactory Make) {
+  factories().push_back(std::move(Make));
+}
+
 std::vector<std::unique_ptr<Checker>> createCheckers() {
+  SharedAnalyses Shared;
   std::vector<std::unique_ptr<Checker>> All;
-  All.push_back(std::make_unique<DoubleLockCheck>());
-  All.push_back(std::make_unique<DoubleUnlockCheck>());
-  All.push_back(std::make_unique<LockLeakCheck>());
-  All.push_back(std::make_unique<OrderCycleCheck>());
-  All.push_back(std::make_unique<OrderInversionCheck>());
-  All.push_back(std::make_unique<BrokenHoldCheck>());
-  All.push_back(std::make_unique<HeldAcrossCheck>());
-  All.push_back(std::make_unique<LostWakeupCheck>());
-  auto Needs = std::make_shared<LockRequirements>();
-  All.push_back(std::make_unique<MissingLockCheck>(Needs));
-  All.push_back(std::make_unique<UnguardedAccessCheck>(Needs));
-  All.push_back(std::make_unique<SleepInAtomicCheck>());
+  for (const CheckFactory &Make : factories())
+    All.push_back(Make(Shared));
+  // Registration order is the link order; ID order is the contract.
   std::sort(All.begin(), All.end(), [](const auto &A, const auto &B) {
     return std::string(A->id()) < B->id();
   });

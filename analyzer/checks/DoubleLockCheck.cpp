@@ -1,9 +1,12 @@
 //===- DoubleLockCheck.cpp - A non-recursive lock acquired while held -----===//
 #include "checks/DoubleLockCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Witness.h"
 
 namespace lockwise {
+
+static RegisterCheck<DoubleLockCheck> Registration;
 
 class DoubleLockCheck::Observer : public FunctionObserver {
 public:

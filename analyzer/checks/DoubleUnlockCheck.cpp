@@ -1,9 +1,12 @@
 //===- DoubleUnlockCheck.cpp - A lock released twice on one path ----------===//
 #include "checks/DoubleUnlockCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Witness.h"
 
 namespace lockwise {
+
+static RegisterCheck<DoubleUnlockCheck> Registration;
 
 class DoubleUnlockCheck::Observer : public FunctionObserver {
 public:

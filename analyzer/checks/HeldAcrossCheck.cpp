@@ -1,5 +1,6 @@
 //===- HeldAcrossCheck.cpp - A forbidden call while a lock is held --------===//
 #include "checks/HeldAcrossCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Conditions.h"
 #include "engine/Limits.h"
@@ -9,6 +10,8 @@
 #include <set>
 
 namespace lockwise {
+
+static RegisterCheck<HeldAcrossCheck> Registration;
 
 using dataflow::PathState;
 

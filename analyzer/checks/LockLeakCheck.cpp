@@ -1,5 +1,6 @@
 //===- LockLeakCheck.cpp - Held at one return, released before another ---===//
 #include "checks/LockLeakCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Conditions.h"
 #include "engine/Witness.h"
@@ -7,6 +8,8 @@
 #include <set>
 
 namespace lockwise {
+
+static RegisterCheck<LockLeakCheck> Registration;
 
 using dataflow::PathState;
 

@@ -1,5 +1,6 @@
 //===- LostWakeupCheck.cpp - A write a waiter depends on, never woken -----===//
 #include "checks/LostWakeupCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Witness.h"
 
@@ -8,6 +9,8 @@
 #include <set>
 
 namespace lockwise {
+
+static RegisterCheck<LostWakeupCheck> Registration;
 
 using dataflow::PathState;
 

@@ -1,7 +1,12 @@
 //===- MissingLockCheck.cpp - A callee's required lock not held -----------===//
 #include "checks/MissingLockCheck.h"
+#include "checks/CheckRegistry.h"
 
 namespace lockwise {
+
+static CheckRegistration Registration([](SharedAnalyses &Shared) {
+  return std::make_unique<MissingLockCheck>(Shared.get<LockRequirements>());
+});
 
 const char *MissingLockCheck::summary() const {
   return "A function that requires a lock (declared in rules, or asserted in "

@@ -6,8 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/OrderCycleCheck.h"
+#include "checks/CheckRegistry.h"
 
 namespace lockwise {
+
+static RegisterCheck<OrderCycleCheck> Registration;
 
 const char *OrderCycleCheck::summary() const {
   return "Locks are acquired in a cyclic order somewhere in the program: two "

@@ -1,10 +1,13 @@
 //===- OrderInversionCheck.cpp - An edge against a declared hierarchy -----===//
 #include "checks/OrderInversionCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include <map>
 #include <optional>
 
 namespace lockwise {
+
+static RegisterCheck<OrderInversionCheck> Registration;
 
 const char *OrderInversionCheck::summary() const {
   return "A lock is acquired while a lock that a declared hierarchy puts "

@@ -1,11 +1,14 @@
 //===- SleepInAtomicCheck.cpp - Sleeping while a spinlock is held ---------===//
 #include "checks/SleepInAtomicCheck.h"
+#include "checks/CheckRegistry.h"
 
 #include "engine/Witness.h"
 
 #include <algorithm>
 
 namespace lockwise {
+
+static RegisterCheck<SleepInAtomicCheck> Registration;
 
 using dataflow::PathState;
 

@@ -1,7 +1,12 @@
 //===- UnguardedAccessCheck.cpp - A guarded field touched without its lock ===//
 #include "checks/UnguardedAccessCheck.h"
+#include "checks/CheckRegistry.h"
 
 namespace lockwise {
+
+static CheckRegistration Registration([](SharedAnalyses &Shared) {
+  return std::make_unique<UnguardedAccessCheck>(Shared.get<LockRequirements>());
+});
 
 const char *UnguardedAccessCheck::summary() const {
   return "A field a guarded rule puts under a lock is read or written on a "

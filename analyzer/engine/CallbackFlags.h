@@ -24,7 +24,7 @@
 #ifndef LOCKWISE_ENGINE_CALLBACKFLAGS_H
 #define LOCKWISE_ENGINE_CALLBACKFLAGS_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -3,7 +3,7 @@
 #define LOCKWISE_ENGINE_PROGRAM_H
 
 #include "engine/CallbackFlags.h"
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 
 #include <map>
 #include <mutex>

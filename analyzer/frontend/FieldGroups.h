@@ -12,7 +12,7 @@
 #ifndef LOCKWISE_FRONTEND_FIELDGROUPS_H
 #define LOCKWISE_FRONTEND_FIELDGROUPS_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"

@@ -2,7 +2,7 @@
 #ifndef LOCKWISE_FRONTEND_FRONTEND_H
 #define LOCKWISE_FRONTEND_FRONTEND_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 #include "lockwise/Rules.h"
 
 #include "clang/Tooling/CompilationDatabase.h"

@@ -2,7 +2,7 @@
 #ifndef LOCKWISE_FRONTEND_FUNCTIONEXTRACTOR_H
 #define LOCKWISE_FRONTEND_FUNCTIONEXTRACTOR_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 #include "frontend/LockIdentity.h"
 #include "lockwise/Rules.h"
 

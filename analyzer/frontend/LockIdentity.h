@@ -11,7 +11,7 @@
 #ifndef LOCKWISE_FRONTEND_LOCKIDENTITY_H
 #define LOCKWISE_FRONTEND_LOCKIDENTITY_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"

@@ -1,5 +1,5 @@
 //===- FactsIOTest.cpp - the facts cache's JSON form -----------------------===//
-#include "engine/FactsIO.h"
+#include "facts/FactsIO.h"
 
 #include "gtest/gtest.h"
 

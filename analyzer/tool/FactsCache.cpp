@@ -1,6 +1,6 @@
 //===- FactsCache.cpp -----------------------------------------------------===//
 #include "tool/FactsCache.h"
-#include "engine/FactsIO.h"
+#include "facts/FactsIO.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -9,7 +9,7 @@
 #ifndef LOCKWISE_TOOL_FACTSCACHE_H
 #define LOCKWISE_TOOL_FACTSCACHE_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 #include "lockwise/Rules.h"
 
 #include "clang/Tooling/CompilationDatabase.h"

@@ -20,7 +20,7 @@
 #include "tool/Review.h"
 #include "tool/Suppressions.h"
 #include "lockwise/MmLocksImport.h"
-#include "engine/FactsIO.h"
+#include "facts/FactsIO.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"

@@ -5,10 +5,10 @@
 // versioned JSON form.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOCKWISE_ENGINE_FACTSIO_H
-#define LOCKWISE_ENGINE_FACTSIO_H
+#ifndef LOCKWISE_FACTS_FACTSIO_H
+#define LOCKWISE_FACTS_FACTSIO_H
 
-#include "engine/Facts.h"
+#include "facts/Facts.h"
 
 #include "llvm/Support/Error.h"
 

@@ -1,5 +1,5 @@
 //===- FactsIO.cpp --------------------------------------------------------===//
-#include "engine/FactsIO.h"
+#include "facts/FactsIO.h"
 
 #include <nlohmann/json.hpp>
 

@@ -6,10 +6,10 @@
 // data with a JSON form, see FactsIO.h).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOCKWISE_ENGINE_FACTS_H
-#define LOCKWISE_ENGINE_FACTS_H
+#ifndef LOCKWISE_FACTS_FACTS_H
+#define LOCKWISE_FACTS_FACTS_H
 
-#include "engine/Symbol.h"
+#include "facts/Symbol.h"
 
 #include "llvm/ADT/SmallVector.h"
 

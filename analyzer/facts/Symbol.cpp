@@ -5,7 +5,7 @@
 // (paths, names, messages), and a Symbol must stay valid for the process.
 //
 //===----------------------------------------------------------------------===//
-#include "engine/Symbol.h"
+#include "facts/Symbol.h"
 
 #include <array>
 #include <mutex>

@@ -8,8 +8,8 @@
 // every container keyed by them iterates in the same order on every run.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOCKWISE_ENGINE_SYMBOL_H
-#define LOCKWISE_ENGINE_SYMBOL_H
+#ifndef LOCKWISE_FACTS_SYMBOL_H
+#define LOCKWISE_FACTS_SYMBOL_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
