@@ -47,6 +47,14 @@ struct LockEdge {
 
 constexpr size_t MaxOtherWitnesses = 16;
 
+/// The bounds of Limits.h that can lose findings, one bit each.
+enum LimitReached : unsigned {
+  StatesPerBlock = 1,  ///< MaxStatesPerBlock: a path state was dropped
+  BlockVisits = 2,     ///< MaxVisitsPerBlock: the worklist stopped early
+  FptrTargets = 4,     ///< MaxFptrTargets: an indirect call's targets were cut
+  SccRounds = 8,       ///< MaxSccRounds: a recursive component did not settle
+};
+
 /// The locks held when one function calls another.
 struct HeldAtCall {
   std::string Caller;
@@ -101,9 +109,9 @@ struct AnalysisResult {
   /// Function key -> the locks it acquires (from its summary); empty
   /// unless AnalysisOptions::QueryTables.
   std::map<std::string, std::vector<FunctionAcquire>> Acquires;
-  /// Functions whose analysis hit a bound (Limits.h): their results are
-  /// partial.  Sorted.
-  std::vector<std::string> Incomplete;
+  /// Functions whose analysis reached a bound (Limits.h): their results
+  /// are partial.  Key -> the bounds reached (LimitReached bits).
+  std::map<std::string, unsigned> Incomplete;
   unsigned Functions = 0;
 };
 

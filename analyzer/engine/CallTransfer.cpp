@@ -15,7 +15,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   std::vector<std::string> Targets = P.callTargets(E);
   if (Targets.size() > MaxFptrTargets) {
     Targets.resize(MaxFptrTargets);
-    Obs.Incomplete = true;
+    Obs.Incomplete |= FptrTargets;
   }
   WitnessStep CallStep =
       step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : std::string()) +
@@ -185,16 +185,8 @@ void FunctionAnalysis::applyOutcomes(
       Forked.push_back(std::move(Produced.States[I]));
 }
 
-std::optional<PathState>
-FunctionAnalysis::outcomeState(const Event &E, const PathState &Base,
-                               const Outcome &O, const Summary &Sum,
-                               const std::string &Target,
-                               const WitnessStep &CallStep, bool Only) {
-  PathState N = Base;
-  // An outcome conditional on an argument that is our own parameter or
-  // local variable becomes a branch fact on it: "_get_gfn_type_access(...,
-  // locked)", "spin_lock_if(locking, ...)" then "if (locking)".  An
-  // outcome the path's facts contradict is not taken.
+bool FunctionAnalysis::assumeOutcome(const Event &E, const Outcome &O,
+                                     PathState &N) {
   bool Feasible = true;
   for (const ParamCondition &PC : O.When) {
     int Index = PC.Param;
@@ -234,6 +226,16 @@ FunctionAnalysis::outcomeState(const Event &E, const PathState &Base,
     else
       N.addFact({Name, 0, NonZero, {Name}, false});
   }
+  return Feasible;
+}
+
+std::optional<PathState>
+FunctionAnalysis::outcomeState(const Event &E, const PathState &Base,
+                               const Outcome &O, const Summary &Sum,
+                               const std::string &Target,
+                               const WitnessStep &CallStep, bool Only) {
+  PathState N = Base;
+  bool Feasible = assumeOutcome(E, O, N);
   if (!Feasible && !Only)
     return std::nullopt;
   for (const std::string &R : O.MaybeReleased)
@@ -253,42 +255,48 @@ FunctionAnalysis::outcomeState(const Event &E, const PathState &Base,
   // through a long function would otherwise carry one entry per call.
   if (E.TryId >= 0 && O.Returns >= 0)
     N.Results[E.TryId] = O.Returns;
-  for (const HeldOnReturn &H : O.Acquired) {
-    std::string L = substitute(H.Lock, E.Args);
-    bool Managed = Sum.releasesFromEntry(H.Lock);
-    if (!L.empty())
-      notify([&](FunctionObserver &Ob) { Ob.onAcquiredThroughCall(L); });
-    std::optional<std::string> Spelled = callerSpelling(E, Target, H.Lock, H.Text);
-    bool WasHeld = N.findHeld(L) != nullptr;
-    Acquisition A;
-    A.Lock = L;
-    A.LockMode = H.LockMode;
-    A.Recursive = H.Recursive;
-    A.Try = true;
-    A.Text = Spelled ? *Spelled : H.Text.str();
-    A.Path = extend({CallStep}, nameParameterLock(H.Witness, H.Lock, H.Text, L));
-    A.Loc = E.Loc;
-    A.ManagedByCallee = Managed;
-    A.Atomic = H.Atomic;
-    A.Owner = ownerAt(H.Owner, H.Lock, E.Args);
-    A.Contexts = H.Contexts;
-    acquire(N, A);
-    if (HeldLock *X = N.findHeld(L); X && !WasHeld) {
-      X->Maybe = H.Maybe;
-      X->Holder = holderAt({}, H.Owner, L, E.Args);
-    }
-    if (HeldLock *X = N.findHeld(L)) {
-      X->Managed |= Managed;
-      // A parameter's lock is spelled as our argument; the callee's own
-      // lock only as the callee's.
-      X->ViaCall |= !Spelled;
-      // Its return value says whether it took the lock only when some
-      // outcome does not take it (not a lookup that always locks and
-      // returns the object, active_entry_acquire()).
-      X->FromTry |= O.Returns >= 0 && Sum.sometimesWithout(H.Lock);
-    }
-  }
+  for (const HeldOnReturn &H : O.Acquired)
+    takeFromCallee(E, N, O, H, Sum, Target, CallStep);
   return N;
+}
+
+void FunctionAnalysis::takeFromCallee(const Event &E, PathState &N,
+                                      const Outcome &O, const HeldOnReturn &H,
+                                      const Summary &Sum, const std::string &Target,
+                                      const WitnessStep &CallStep) {
+  std::string L = substitute(H.Lock, E.Args);
+  bool Managed = Sum.releasesFromEntry(H.Lock);
+  if (!L.empty())
+    notify([&](FunctionObserver &Ob) { Ob.onAcquiredThroughCall(L); });
+  std::optional<std::string> Spelled = callerSpelling(E, Target, H.Lock, H.Text);
+  bool WasHeld = N.findHeld(L) != nullptr;
+  Acquisition A;
+  A.Lock = L;
+  A.LockMode = H.LockMode;
+  A.Recursive = H.Recursive;
+  A.Try = true;
+  A.Text = Spelled ? *Spelled : H.Text.str();
+  A.Path = extend({CallStep}, nameParameterLock(H.Witness, H.Lock, H.Text, L));
+  A.Loc = E.Loc;
+  A.ManagedByCallee = Managed;
+  A.Atomic = H.Atomic;
+  A.Owner = ownerAt(H.Owner, H.Lock, E.Args);
+  A.Contexts = H.Contexts;
+  acquire(N, A);
+  if (HeldLock *X = N.findHeld(L); X && !WasHeld) {
+    X->Maybe = H.Maybe;
+    X->Holder = holderAt({}, H.Owner, L, E.Args);
+  }
+  if (HeldLock *X = N.findHeld(L)) {
+    X->Managed |= Managed;
+    // A parameter's lock is spelled as our argument; the callee's own
+    // lock only as the callee's.
+    X->ViaCall |= !Spelled;
+    // Its return value says whether it took the lock only when some
+    // outcome does not take it (not a lookup that always locks and
+    // returns the object, active_entry_acquire()).
+    X->FromTry |= O.Returns >= 0 && Sum.sometimesWithout(H.Lock);
+  }
 }
 
 Symbol FunctionAnalysis::argFact(const Event &E, int Index) const {

@@ -34,7 +34,8 @@ struct FunctionObs {
   std::map<std::string, HeldAtCall> Calls;
   /// Classes seen as an object's lock (LockRef::Owner is not OwnerNone).
   std::set<std::string> Instances;
-  bool Incomplete = false;
+  /// The bounds reached (LimitReached bits).
+  unsigned Incomplete = 0;
 };
 
 /// What one analysis of a function reads.
@@ -161,6 +162,15 @@ private:
                                         const Outcome &O, const Summary &Sum,
                                         const std::string &Target,
                                         const WitnessStep &CallStep, bool Only);
+  /// Records on N what outcome O says of our arguments ("_get_gfn_type_access(
+  /// ..., locked)", "spin_lock_if(locking, ...)" then "if (locking)"): a
+  /// branch fact on our parameter or local; false if N's facts contradict
+  /// it.
+  bool assumeOutcome(const Event &E, const Outcome &O, PathState &N);
+  /// N holds a lock callee outcome O returns holding.
+  void takeFromCallee(const Event &E, PathState &N, const Outcome &O,
+                      const HeldOnReturn &H, const Summary &Sum,
+                      const std::string &Target, const WitnessStep &CallStep);
   /// The branch-fact key an argument stands for (our parameter or local
   /// variable passed as is), or empty.
   Symbol argFact(const Event &E, int Index) const;

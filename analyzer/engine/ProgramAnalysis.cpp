@@ -95,7 +95,7 @@ void commitFunction(const std::string &Key, FunctionAnalysis &A,
     if (A.Observers[I])
       Checks[I]->commit(A, *A.Observers[I], Final);
   if (A.Obs.Incomplete)
-    R.Incomplete.push_back(Key);
+    R.Incomplete[Key] = A.Obs.Incomplete;
 }
 
 } // namespace
@@ -130,7 +130,8 @@ analyzeProgram(const Program &P, const rules::RuleSet &Rules,
     bool Settled =
         analyseComponent(Scc, P, *Index, Contexts, Options, Checks, Sums, Runs);
     for (auto &[Key, A] : Runs) {
-      A->Obs.Incomplete |= !Settled;
+      if (!Settled)
+        A->Obs.Incomplete |= SccRounds;
       commitFunction(Key, *A, Sums[Key], Options, Checks, R);
     }
     for (const std::string &Key : Expiring[SccIndex])
@@ -139,7 +140,6 @@ analyzeProgram(const Program &P, const rules::RuleSet &Rules,
       for (const std::string &Key : Scc)
         Options.Finished(Key);
   }
-  std::sort(R.Incomplete.begin(), R.Incomplete.end());
   return R;
 }
 

@@ -115,7 +115,7 @@ void FunctionAnalysis::run() {
   bool Overflow = false;
   while (!Work.empty()) {
     if (++Visits > Budget) {
-      Obs.Incomplete = true;
+      Obs.Incomplete |= BlockVisits;
       break;
     }
     unsigned Id = *Work.begin();
@@ -160,7 +160,7 @@ void FunctionAnalysis::run() {
     }
   }
   if (Overflow)
-    Obs.Incomplete = true;
+    Obs.Incomplete |= StatesPerBlock;
   // The exit block may have been processed several times: keep the states
   // of its final entry set.
   ExitStates = In[F.Exit].States;

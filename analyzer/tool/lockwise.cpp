@@ -179,16 +179,29 @@ DebugOptions debugOptions() {
 void noteIncomplete(const AnalysisResult &R) {
   if (R.Incomplete.empty())
     return;
-  constexpr size_t Shown = 8;
+  constexpr size_t Shown = 4;
+  const std::pair<unsigned, const char *> Bounds[] = {
+      {StatesPerBlock, "path states per block"},
+      {BlockVisits, "block visits"},
+      {FptrTargets, "targets of an indirect call"},
+      {SccRounds, "rounds over a recursive component"}};
   WithColor::note(errs(), "lockwise")
-      << R.Incomplete.size() << " function(s) reached an analysis bound "
-      << "(states per block, block visits, indirect-call targets or "
-         "recursion rounds; docs/design.md, \"Limits\"), so their findings "
-         "may be incomplete:";
-  for (size_t I = 0; I < R.Incomplete.size() && I < Shown; ++I)
-    errs() << " " << R.Incomplete[I];
-  if (R.Incomplete.size() > Shown)
-    errs() << " ...";
+      << R.Incomplete.size()
+      << " function(s) reached an analysis bound (docs/design.md, \"Limits\"), "
+         "so their findings may be incomplete:";
+  for (auto [Bit, What] : Bounds) {
+    std::vector<std::string> Names;
+    for (const auto &[Key, Bits] : R.Incomplete)
+      if (Bits & Bit)
+        Names.push_back(Key.substr(0, Key.find('@')));
+    if (Names.empty())
+      continue;
+    errs() << "\n  " << Names.size() << " at the bound on " << What << ":";
+    for (size_t I = 0; I < Names.size() && I < Shown; ++I)
+      errs() << " " << Names[I];
+    if (Names.size() > Shown)
+      errs() << " ...";
+  }
   errs() << "\n";
 }
 
