@@ -41,3 +41,11 @@ if(NOT rc EQUAL 1 OR NOT err MATCHES "typo.jsonc:2:19: warning: unknown lock 'b_
    OR NOT err MATCHES "typo.jsonc:3:16: warning: unknown function 'no_such_fn'")
   message(FATAL_ERROR "unknown names: expected warnings with positions, got ${rc}: ${err}")
 endif()
+# An invalid glob in a rule: an error at the rule's position, exit 2 (it was
+# dropped without a word).
+execute_process(COMMAND ${LOCKWISE} check --no-cache --rules ${DATA}/bad_glob.jsonc
+                        ${TD}/core/trylock.c -- -I${TD}/include
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "bad_glob.jsonc:4:5: error: forbidden_while_held: invalid glob 'xs_\\[talk'")
+  message(FATAL_ERROR "bad glob: expected exit 2 and FILE:LINE:COL, got ${rc}: ${err}")
+endif()
