@@ -34,11 +34,11 @@ void OrderInversionCheck::run(const CheckContext &Ctx,
       // The running context's instance ("X[current]") ranks as X, or after
       // every lock of a running_context_last hierarchy.
       auto RankOf = [&](const std::string &Node) -> std::optional<size_t> {
-        auto It = Ranks[I].find(Ctx.Rules.canonical(classOfNode(Node)));
+        LockNode N = Ctx.Graph.node(Node);
+        auto It = Ranks[I].find(Ctx.Rules.canonical(N.Class));
         if (It == Ranks[I].end())
           return std::nullopt;
-        bool Last = Ctx.Rules.Hierarchies[I].RunningContextLast &&
-                    isRunningContextNode(Node);
+        bool Last = Ctx.Rules.Hierarchies[I].RunningContextLast && N.Running;
         return It->second + (Last ? Ranks[I].size() : 0);
       };
       std::optional<size_t> Held = RankOf(Key.first), Taken = RankOf(Key.second);

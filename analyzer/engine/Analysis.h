@@ -70,33 +70,27 @@ struct FunctionAcquire {
   Chain Witness;
 };
 
-/// The graph node of the running context's instance of class L (rules'
-/// running_context): order edges between it and another object's lock go
-/// to or from this node, not L.
-inline std::string runningContextNode(const std::string &L) {
-  return L + "[current]";
-}
-/// Whether Node is runningContextNode(L) for some L, and that L.
-inline bool isRunningContextNode(const std::string &Node) {
-  return Node.size() > 9 && Node.compare(Node.size() - 9, 9, "[current]") == 0;
-}
-/// The graph node of class L's objects held in Holder (rules'
-/// class_by_holder): "rangeset.lock{vcpu.vpci.mem}".
-inline std::string holderNode(const std::string &L, const std::string &Holder) {
-  return Holder.empty() ? L : L + "{" + Holder + "}";
-}
-/// The lock class a node of the order graph stands for.
-inline std::string classOfNode(const std::string &Node) {
-  std::string L =
-      isRunningContextNode(Node) ? Node.substr(0, Node.size() - 9) : Node;
-  if (!L.empty() && L.back() == '}')
-    if (size_t Open = L.rfind('{'); Open != std::string::npos)
-      L.resize(Open);
-  return L;
-}
+/// A node of the lock-order graph: a lock class, narrowed to the objects
+/// held in one place (rules' class_by_holder: "rangeset.lock" of
+/// "vcpu.vpci.mem") or to the running context's own instance (rules'
+/// running_context).  Compared structurally; name() is how reports print
+/// it, and nothing reads a node back from its name.
+struct LockNode {
+  std::string Class;
+  std::string Holder;
+  bool Running = false;
+  /// "rangeset.lock{vcpu.vpci.mem}", "p2m_domain.lock[current]".
+  std::string name() const {
+    std::string S = Holder.empty() ? Class : Class + "{" + Holder + "}";
+    return Running ? S + "[current]" : S;
+  }
+  bool operator==(const LockNode &) const = default;
+};
 
 struct AnalysisResult {
   std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+  /// Every node of Edges, by its name.
+  std::map<std::string, LockNode> Nodes;
   /// Classes acquired as some object's lock (not a global): each has a
   /// running-context copy in the order graph's cycle search.
   std::set<std::string> Instances;

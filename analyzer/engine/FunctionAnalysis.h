@@ -31,6 +31,7 @@ namespace lockwise::dataflow {
 /// Per-function observations, committed when the function's SCC settles.
 struct FunctionObs {
   std::map<std::pair<std::string, std::string>, LockEdge> Edges;
+  std::map<std::string, LockNode> Nodes; ///< Those of Edges, by name.
   std::map<std::string, HeldAtCall> Calls;
   /// Classes seen as an object's lock (LockRef::Owner is not OwnerNone).
   std::set<std::string> Instances;

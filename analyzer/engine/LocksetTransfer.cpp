@@ -108,13 +108,14 @@ void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
   // through a back pointer ("p2m->domain", "page_get_owner(pg)") is not
   // known to be another object, so the reverse stays a plain edge.  A
   // global lock (OwnerNone) is the same whoever runs.
-  std::string FromNode = holderNode(From, R.FromHolder),
-              ToNode = holderNode(To, R.ToHolder);
-  if (FromNode == ToNode)
+  LockNode FromN{From, R.FromHolder.str()}, ToN{To, R.ToHolder.str()};
+  if (FromN == ToN)
     return;
-  if (R.ToOwner == OwnerCurrent && R.FromOwner != OwnerCurrent &&
-      R.FromOwner != OwnerNone)
-    ToNode = runningContextNode(ToNode);
+  ToN.Running = R.ToOwner == OwnerCurrent && R.FromOwner != OwnerCurrent &&
+                R.FromOwner != OwnerNone;
+  std::string FromNode = FromN.name(), ToNode = ToN.name();
+  Obs.Nodes.emplace(FromNode, FromN);
+  Obs.Nodes.emplace(ToNode, ToN);
   auto Key = std::make_pair(FromNode, ToNode);
   auto It = Obs.Edges.find(Key);
   if (It == Obs.Edges.end()) {

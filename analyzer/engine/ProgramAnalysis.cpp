@@ -88,6 +88,7 @@ void commitFunction(const std::string &Key, FunctionAnalysis &A,
     else
       mergeWitness(It->second, E);
   }
+  R.Nodes.insert(A.Obs.Nodes.begin(), A.Obs.Nodes.end());
   R.Instances.insert(A.Obs.Instances.begin(), A.Obs.Instances.end());
   for (auto &[K, C] : A.Obs.Calls)
     R.HeldAtCalls.push_back(C);

@@ -9,21 +9,27 @@
 namespace lockwise {
 
 LockGraph::LockGraph(const AnalysisResult &R)
-    : Edges(R.Edges), Instances(R.Instances), Levels(R.Levels) {
+    : Nodes(R.Nodes), Edges(R.Edges), Instances(R.Instances), Levels(R.Levels) {
   bool Crossing = false;
   for (auto &[Key, E] : Edges) {
     Locks.insert(Key.first);
     Locks.insert(Key.second);
-    Crossing |= isRunningContextNode(Key.first) ||
-                isRunningContextNode(Key.second);
+    Crossing |= node(Key.first).Running || node(Key.second).Running;
   }
   if (!Crossing)
     return;
+  // An instance class's running-context copy; a global lock is one node.
   auto Copy = [&](const std::string &L) {
-    return Instances.count(L) ? runningContextNode(L) : L;
+    if (!Instances.count(L))
+      return L;
+    LockNode N = node(L);
+    N.Running = true;
+    std::string Name = N.name();
+    Nodes.emplace(Name, N);
+    return Name;
   };
   for (auto &[Key, E] : Edges) {
-    if (isRunningContextNode(Key.first) || isRunningContextNode(Key.second))
+    if (node(Key.first).Running || node(Key.second).Running)
       continue;
     std::pair<std::string, std::string> C{Copy(Key.first), Copy(Key.second)};
     if (C == Key || Edges.count(C))
@@ -38,7 +44,7 @@ LockGraph::LockGraph(const AnalysisResult &R)
 bool LockGraph::isCopyOnly(const std::vector<std::string> &Cycle) const {
   bool Marked = false;
   for (const std::string &L : Cycle) {
-    if (isRunningContextNode(L))
+    if (node(L).Running)
       Marked = true;
     else if (Instances.count(L))
       return false;
@@ -198,6 +204,7 @@ LockGraph LockGraph::around(const std::string &Center, unsigned Depth) const {
     }
   }
   LockGraph G;
+  G.Nodes = Nodes;
   for (auto &[L, D] : Dist)
     G.Locks.insert(L);
   for (auto &[Key, E] : Edges)

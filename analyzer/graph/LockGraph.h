@@ -25,6 +25,11 @@ public:
   explicit LockGraph(const AnalysisResult &R);
 
   const std::set<std::string> &locks() const { return Locks; }
+  /// The node a lock name stands for (a plain class if no edge made it).
+  LockNode node(const std::string &Name) const {
+    auto It = Nodes.find(Name);
+    return It == Nodes.end() ? LockNode{Name} : It->second;
+  }
   const std::map<std::pair<std::string, std::string>, LockEdge> &edges() const {
     return Edges;
   }
@@ -81,6 +86,7 @@ private:
   /// among the plain classes, reported there.
   bool isCopyOnly(const std::vector<std::string> &Cycle) const;
   std::set<std::string> Locks;
+  std::map<std::string, LockNode> Nodes;
   EdgeMap Edges;
   EdgeMap Copies; ///< Running-context copies of plain edges.
   std::set<std::string> Instances;

@@ -193,6 +193,16 @@ TEST(Witness, LockBase) {
   EXPECT_EQ(lockBase("d2", /*Bare=*/true).str(), "d2");
 }
 
+TEST(LockNodes, ComparedAsValuesPrintedOnce) {
+  LockNode Plain{"p2m_domain.lock"}, Running{"p2m_domain.lock", "", true},
+      Held{"rangeset.lock", "vcpu.vpci.mem"};
+  EXPECT_EQ(Plain.name(), "p2m_domain.lock");
+  EXPECT_EQ(Running.name(), "p2m_domain.lock[current]");
+  EXPECT_EQ(Held.name(), "rangeset.lock{vcpu.vpci.mem}");
+  EXPECT_FALSE(Plain == Running);
+  EXPECT_TRUE((LockNode{"rangeset.lock", "vcpu.vpci.mem"} == Held));
+}
+
 TEST(Cfg, BackEdgesAndTheirLoops) {
   // 0 -> 1 -> 2 -> 1 (loop), 2 -> 3
   FunctionFacts F;
