@@ -101,7 +101,12 @@ public:
   }
 
   void addFinding(const Finding &F) {
-    if (const SourceFile *File = fileOf(F.File))
+    // A finding in a file not given (a header's wrapper) has no directive
+    // to match: seen but not expected, as clang -verify says of any file.
+    const SourceFile *File = fileOf(F.File);
+    if (!File && !F.File.empty())
+      File = otherFile(F.File);
+    if (File)
       Observed.push_back({kindOf(F.Sev), File, F.Line, F.Column, F.Message,
                           F.Message + " [" + F.Check + "]"});
     // Notes are optional to annotate: they are only checked in files that
@@ -135,6 +140,18 @@ private:
       Result.Problems.push_back(File.Display +
                                 ": error: no expected directives found: "
                                 "consider use of 'expected-no-diagnostics'");
+  }
+
+  /// A file findings land in without being given: no directives, after
+  /// the given files in the report.
+  const SourceFile *otherFile(StringRef Path) {
+    std::unique_ptr<SourceFile> &Slot = Others[Path];
+    if (!Slot) {
+      Slot = std::make_unique<SourceFile>();
+      Slot->Display = Path.str();
+      Slot->Order = Files.size() + Others.size();
+    }
+    return Slot.get();
   }
 
   const SourceFile *fileOf(StringRef Path) {
@@ -210,6 +227,7 @@ private:
   }
 
   StringMap<std::unique_ptr<SourceFile>> Files; ///< By canonical path.
+  StringMap<std::unique_ptr<SourceFile>> Others; ///< Not given, by path.
   StringMap<std::string> CanonicalOf;           ///< Path cache.
   std::vector<Seen> Observed;
   VerifyResult Result;

@@ -232,6 +232,14 @@ TEST_F(VerifyTest, ExpectedNoDiagnostics) {
                 F + " Line 2: oops");
 }
 
+TEST_F(VerifyTest, AFindingInAFileNotGivenIsUnexpected) {
+  std::string F = write("quiet.c", "// expected-no-diagnostics\nf();\n");
+  VerifyResult R = verifyFindings({at(Dir.str().str() + "/mini.h", 92, "x")}, {F});
+  ASSERT_EQ(R.Problems.size(), 1u) << R.str();
+  EXPECT_NE(R.Problems[0].find("seen but not expected"), std::string::npos);
+  EXPECT_NE(R.Problems[0].find("mini.h Line 92: x"), std::string::npos);
+}
+
 TEST_F(VerifyTest, NoDiagnosticsConflictsWithDirectives) {
   std::string F = write("both.c", "// expected-no-diagnostics\n"
                                   "f(); // expected-warning{{x}}\n");
@@ -308,15 +316,17 @@ TEST_F(VerifyTest, PathsCompareByRealPath) {
   EXPECT_TRUE(R.ok()) << R.str();
 }
 
-TEST_F(VerifyTest, FindingsInOtherFilesAreIgnored) {
+TEST_F(VerifyTest, FindingsInOtherFilesAreUnexpectedTheirNotesUnchecked) {
   std::string F = write("pod.c", PodSource);
   std::string Other = write("other.c", "f();\n");
-  Finding Elsewhere = at(Other, 1, "not checked");
+  Finding Elsewhere = at(Other, 1, "not annotated");
   Elsewhere.Trace = {{Other, 1, 1, "nor this"}};
-  EXPECT_TRUE(
-      verifyFindings(
-          {at(F, 4, PodMessage), Elsewhere, at("/nonexistent.c", 1, "x")}, {F})
-          .ok());
+  VerifyResult R = verifyFindings(
+      {at(F, 4, PodMessage), Elsewhere, at("/nonexistent.c", 1, "x")}, {F});
+  ASSERT_EQ(R.Problems.size(), 1u) << R.str();
+  EXPECT_NE(R.Problems[0].find("other.c Line 1: not annotated"), std::string::npos);
+  EXPECT_NE(R.Problems[0].find("/nonexistent.c Line 1: x"), std::string::npos);
+  EXPECT_EQ(R.Problems[0].find("nor this"), std::string::npos);
 }
 
 TEST_F(VerifyTest, UnreadableFile) {
