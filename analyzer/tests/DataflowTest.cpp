@@ -1,4 +1,5 @@
 //===- DataflowTest.cpp - The lockset engine on hand-built CFGs -----------===//
+#include "EventBuilders.h"
 #include "checks/Checker.h"
 #include "engine/Analysis.h"
 #include "graph/LockGraph.h"
@@ -9,29 +10,12 @@ using namespace lockwise;
 
 namespace {
 
-LockRef global(const std::string &Name) {
-  LockRef R;
-  R.K = LockRef::Global;
-  R.Root = Name;
-  R.Text = Name;
-  return R;
-}
-
 Event ev(EventKind K, const std::string &Lock, unsigned Line) {
-  Event E;
-  E.Kind = K;
-  E.Lock = global(Lock);
-  E.Loc = {"t.c", Line, 1};
-  return E;
+  return test::lockEvent(K, Lock, Line);
 }
 
 Event call(const std::string &Callee, unsigned Line) {
-  Event E;
-  E.Kind = EventKind::Call;
-  E.Callee = Callee;
-  E.Name = Callee;
-  E.Loc = {"t.c", Line, 1};
-  return E;
+  return test::callEvent(Callee, Line);
 }
 
 /// A function whose blocks run in a straight line: entry -> B1 ... -> exit.

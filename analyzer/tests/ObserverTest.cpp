@@ -5,6 +5,7 @@
 // its callers.
 //
 //===----------------------------------------------------------------------===//
+#include "EventBuilders.h"
 #include "engine/Analysis.h"
 #include "engine/Observer.h"
 
@@ -15,23 +16,13 @@ using dataflow::PathState;
 
 namespace {
 
-Event acquire(const std::string &Lock, unsigned Line, EventKind K = EventKind::Acquire) {
-  Event E;
-  E.Kind = K;
-  E.Lock.K = LockRef::Global;
-  E.Lock.Root = Lock;
-  E.Lock.Text = Lock;
-  E.Loc = {"t.c", Line, 1};
-  return E;
+Event acquire(const std::string &Lock, unsigned Line,
+              EventKind K = EventKind::Acquire) {
+  return test::lockEvent(K, Lock, Line);
 }
 
 Event call(const std::string &Callee, unsigned Line) {
-  Event E;
-  E.Kind = EventKind::Call;
-  E.Callee = Callee;
-  E.Name = Callee;
-  E.Loc = {"t.c", Line, 1};
-  return E;
+  return test::callEvent(Callee, Line);
 }
 
 /// entry -> B (Events) -> exit, or with Branch: entry -> {B, empty} -> exit.

@@ -1,0 +1,34 @@
+//===- EventBuilders.h - Events for hand-built CFGs in tests --------------===//
+#ifndef LOCKWISE_TESTS_EVENTBUILDERS_H
+#define LOCKWISE_TESTS_EVENTBUILDERS_H
+
+#include "facts/Facts.h"
+
+#include <string>
+
+namespace lockwise::test {
+
+/// An event of kind K on the global lock Name, at t.c:Line.
+inline Event lockEvent(EventKind K, const std::string &Name, unsigned Line) {
+  Event E;
+  E.Kind = K;
+  E.Lock.K = LockRef::Global;
+  E.Lock.Root = Name;
+  E.Lock.Text = Name;
+  E.Loc = {"t.c", Line, 1};
+  return E;
+}
+
+/// A direct call of Callee at t.c:Line.
+inline Event callEvent(const std::string &Callee, unsigned Line) {
+  Event E;
+  E.Kind = EventKind::Call;
+  E.Callee = Callee;
+  E.Name = Callee;
+  E.Loc = {"t.c", Line, 1};
+  return E;
+}
+
+} // namespace lockwise::test
+
+#endif
