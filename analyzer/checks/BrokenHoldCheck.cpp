@@ -138,8 +138,7 @@ BrokenHoldCheck::observe(const FunctionContext &Fn) {
 
 void BrokenHoldCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *BrokenHoldCheck::summary() const {

@@ -15,6 +15,7 @@
 #include "lockwise/Finding.h"
 #include "lockwise/Rules.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,14 @@ inline void setLocation(Finding &F, const SrcLoc &At) {
   F.File = At.File;
   F.Line = At.Line;
   F.Column = At.Column;
+}
+
+/// Appends what one function's observer found (keyed, so that one bug is
+/// one entry per function) to a check's findings for the program.
+template <class Key, class T>
+void appendFound(const std::map<Key, T> &Function, std::vector<T> &Program) {
+  for (const auto &[K, X] : Function)
+    Program.push_back(X);
 }
 
 /// Witness steps as finding notes.

@@ -31,8 +31,7 @@ std::unique_ptr<FunctionObserver> DoubleLockCheck::observe(const FunctionContext
 
 void DoubleLockCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *DoubleLockCheck::summary() const {

@@ -38,8 +38,7 @@ DoubleUnlockCheck::observe(const FunctionContext &Fn) {
 
 void DoubleUnlockCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *DoubleUnlockCheck::summary() const {

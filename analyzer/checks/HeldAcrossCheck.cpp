@@ -181,8 +181,7 @@ HeldAcrossCheck::observe(const FunctionContext &Fn) {
 
 void HeldAcrossCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *HeldAcrossCheck::summary() const {

@@ -87,8 +87,7 @@ std::unique_ptr<FunctionObserver> LockLeakCheck::observe(const FunctionContext &
 
 void LockLeakCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *LockLeakCheck::summary() const {

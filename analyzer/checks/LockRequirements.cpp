@@ -226,8 +226,7 @@ LockRequirements::observe(const FunctionContext &Fn) {
 
 void LockRequirements::commit(const FunctionContext &Fn, FunctionObserver &O,
                               const Summary &Final) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
   // A need nobody above satisfies: reported where the chain starts.
   // Inferred requirements (assertions) need a call chain to be a finding; a
   // declared guard is checked even in a function nobody in the program

@@ -26,6 +26,10 @@ struct DirtyMark {
 /// The queues written and not woken on one path, sorted by queue.
 struct DirtyQueues : CheckPathState {
   std::vector<DirtyMark> Marks;
+  bool has(const std::string &Queue) const {
+    return std::any_of(Marks.begin(), Marks.end(),
+                       [&](const DirtyMark &M) { return M.Queue == Queue; });
+  }
   std::unique_ptr<CheckPathState> clone() const override {
     return std::make_unique<DirtyQueues>(*this);
   }
@@ -102,11 +106,7 @@ public:
     // wrote before is what we are about to wait for.
     for (const std::string &Q : Callee->Waits) {
       WaitsOn.insert(Q);
-      if (const DirtyQueues *D = S.check<DirtyQueues>(this->C.Slot.Index))
-        if (std::any_of(D->Marks.begin(), D->Marks.end(),
-                        [&](const DirtyMark &M) { return M.Queue == Q; }))
-          std::erase_if(S.mutableCheck<DirtyQueues>(this->C.Slot.Index).Marks,
-                        [&](const DirtyMark &M) { return M.Queue == Q; });
+      forget(S, Q);
     }
     for (const SummaryDirty &D : Callee->Dirty)
       write(S, D.Variable, D.WriteLoc, 0,
@@ -125,14 +125,17 @@ private:
   /// Var): most writes do not, and chains are not free.
   void write(PathState &S, const std::string &Var, const SrcLoc &Loc,
              int Direction, llvm::function_ref<Chain()> Path);
+  /// Queue's condition state is no longer pending on S.  The path's
+  /// state is copied only when it has something to forget.
+  void forget(PathState &S, const std::string &Queue) {
+    if (const DirtyQueues *D = S.check<DirtyQueues>(C.Slot.Index); D && D->has(Queue))
+      std::erase_if(S.mutableCheck<DirtyQueues>(C.Slot.Index).Marks,
+                    [&](const DirtyMark &M) { return M.Queue == Queue; });
+  }
   void wake(PathState &S, const std::string &Queue) {
     if (Queue.empty())
       return;
-    if (const DirtyQueues *D = S.check<DirtyQueues>(C.Slot.Index);
-        D && std::any_of(D->Marks.begin(), D->Marks.end(),
-                         [&](const DirtyMark &M) { return M.Queue == Queue; }))
-      std::erase_if(S.mutableCheck<DirtyQueues>(C.Slot.Index).Marks,
-                    [&](const DirtyMark &M) { return M.Queue == Queue; });
+    forget(S, Queue);
     if (std::find(Out->Wakes.begin(), Out->Wakes.end(), Queue) == Out->Wakes.end())
       Out->Wakes.push_back(Queue);
   }
@@ -159,9 +162,7 @@ void LostWakeupCheck::Observer::write(PathState &S, const std::string &Var,
     // cannot wake them (an increment when they wait for zero).
     if (W.Direction && Direction && W.Direction != Direction)
       continue;
-    const DirtyQueues *D = S.check<DirtyQueues>(C.Slot.Index);
-    if (D && std::any_of(D->Marks.begin(), D->Marks.end(),
-                         [&](const DirtyMark &M) { return M.Queue == W.Queue; }))
+    if (const DirtyQueues *D = S.check<DirtyQueues>(C.Slot.Index); D && D->has(W.Queue))
       continue;
     std::vector<DirtyMark> &Marks = S.mutableCheck<DirtyQueues>(C.Slot.Index).Marks;
     Marks.push_back({W.Queue, Var, Loc, Path()});

@@ -147,8 +147,7 @@ SleepInAtomicCheck::observe(const FunctionContext &Fn) {
 
 void SleepInAtomicCheck::commit(const FunctionContext &, FunctionObserver &O,
                              const Summary &) {
-  for (auto &[K, X] : static_cast<Observer &>(O).Found)
-    Found.push_back(X);
+  appendFound(static_cast<Observer &>(O).Found, Found);
 }
 
 const char *SleepInAtomicCheck::summary() const {

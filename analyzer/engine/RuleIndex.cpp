@@ -4,17 +4,23 @@
 
 namespace lockwise::dataflow {
 
+namespace {
+/// A rule the engine cannot use: "FILE:LINE:COL: error: MESSAGE".
+llvm::Error ruleError(const rules::SourcePos &Pos, const std::string &Message) {
+  rules::Diagnostic D{rules::Diagnostic::Error, Pos, Message};
+  return llvm::createStringError(std::errc::invalid_argument, "%s",
+                                 D.str().c_str());
+}
+} // namespace
+
 llvm::Expected<llvm::GlobPattern> ruleGlob(const std::string &Glob,
                                            const rules::SourcePos &Pos,
                                            const std::string &RuleKey) {
   auto Pattern = llvm::GlobPattern::create(Glob);
   if (Pattern)
     return std::move(*Pattern);
-  rules::Diagnostic D{rules::Diagnostic::Error, Pos,
-                      RuleKey + ": invalid glob '" + Glob + "': " +
-                          llvm::toString(Pattern.takeError())};
-  return llvm::createStringError(std::errc::invalid_argument, "%s",
-                                 D.str().c_str());
+  return ruleError(Pos, RuleKey + ": invalid glob '" + Glob + "': " +
+                            llvm::toString(Pattern.takeError()));
 }
 
 llvm::Expected<RuleIndex> indexRules(const Program &P, const rules::RuleSet &Rules) {
@@ -41,14 +47,9 @@ llvm::Expected<RuleIndex> indexRules(const Program &P, const rules::RuleSet &Rul
     ContextMask Group = 0;
     for (const rules::ExclusiveContexts::Context &C : G.Contexts) {
       if (I.ContextFiles.size() >= MaxExclusiveContexts)
-        return llvm::createStringError(
-            std::errc::invalid_argument, "%s",
-            rules::Diagnostic{rules::Diagnostic::Error, G.Pos,
-                              "exclusive_contexts: more than " +
-                                  std::to_string(MaxExclusiveContexts) +
-                                  " contexts in all"}
-                .str()
-                .c_str());
+        return ruleError(G.Pos, "exclusive_contexts: more than " +
+                                    std::to_string(MaxExclusiveContexts) +
+                                    " contexts in all");
       std::vector<llvm::GlobPattern> Files;
       for (const std::string &Glob : C.Files) {
         auto Pattern = ruleGlob(Glob, G.Pos, "exclusive_contexts");
