@@ -61,7 +61,7 @@ public:
       ArmedMark A;
       A.Rule = I;
       A.FromLoc = E.Loc;
-      if (!S.findHeld(R.Lock)) {
+      if (!S.findHeld(R.Key)) {
         A.Broken = true;
         A.ReleaseLoc = E.Loc;
       }
@@ -71,7 +71,7 @@ public:
     }
   }
 
-  void onReleased(PathState &S, const std::string &Lock,
+  void onReleased(PathState &S, const LockKey &Lock,
                   const SrcLoc &Loc) override {
     const ArmedRules *Armed = S.check<ArmedRules>(C.Slot.Index);
     if (!Armed || std::none_of(Armed->Marks.begin(), Armed->Marks.end(),
@@ -88,8 +88,8 @@ public:
   std::map<std::string, BrokenHoldObs> Found;
 
 private:
-  bool breaks(const ArmedMark &A, const std::string &Lock) const {
-    return !A.Broken && C.Rules[A.Rule].Lock == Lock;
+  bool breaks(const ArmedMark &A, const LockKey &Lock) const {
+    return !A.Broken && C.Rules[A.Rule].Key == Lock;
   }
 
   void reachTo(PathState &S, const std::string &Callee, const SrcLoc &Loc) {
@@ -106,7 +106,7 @@ private:
         ++It;
         continue;
       }
-      if (It->Broken || !S.findHeld(R.Lock)) {
+      if (It->Broken || !S.findHeld(R.Key)) {
         std::string K = std::to_string(It->Rule) + "@" + dataflow::locKey(Loc);
         if (!Found.count(K))
           Found[K] = BrokenHoldObs{R.Lock,       Fn.function().Name, R.From,
@@ -124,8 +124,10 @@ private:
 llvm::Error BrokenHoldCheck::begin(const Program &, const rules::RuleSet &Set,
                                    CheckSlot S) {
   Slot = S;
-  for (const rules::HeldContinuouslyRule &H : Set.HeldContinuously)
-    Rules.push_back({Set.canonical(H.Lock), H.From, H.To, H.Why});
+  for (const rules::HeldContinuouslyRule &H : Set.HeldContinuously) {
+    std::string Lock = Set.canonical(H.Lock);
+    Rules.push_back({Lock, H.From, H.To, H.Why, LockKey::ofClass(Symbol(Lock))});
+  }
   return llvm::Error::success();
 }
 

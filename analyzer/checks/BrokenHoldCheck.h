@@ -38,6 +38,7 @@ private:
   class Observer;
   struct Rule {
     std::string Lock, From, To, Why;
+    LockKey Key; ///< Lock's.
   };
   CheckSlot Slot;
   std::vector<Rule> Rules;

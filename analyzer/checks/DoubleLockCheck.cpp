@@ -14,9 +14,9 @@ public:
   void onReacquire(const Reacquisition &R) override {
     if (R.Try || R.Guarded || !R.SameInstance)
       return;
-    std::string K = R.Lock + "@" + dataflow::locKey(R.Loc);
+    std::string K = R.Lock.str() + "@" + dataflow::locKey(R.Loc);
     if (!Found.count(K))
-      Found[K] = DoubleLockObs{R.Lock, Fn.function().Name, R.Loc, *R.Held.Site,
+      Found[K] = DoubleLockObs{R.Lock.str(), Fn.function().Name, R.Loc, *R.Held.Site,
                                R.Path};
   }
   std::map<std::string, DoubleLockObs> Found;

@@ -18,12 +18,12 @@ public:
     // spellings are two instances for a double lock.
     if (!R.Previous.Text.empty() && !R.Text.empty() && R.Previous.Text != R.Text)
       return;
-    std::string K = R.Lock + "@" + dataflow::locKey(R.Loc);
+    std::string K = R.Lock.str() + "@" + dataflow::locKey(R.Loc);
     if (Found.count(K))
       return;
     Chain First{Fn.step(R.Previous.Loc, dataflow::describe(R.Lock, R.Text) +
                                             " released here first")};
-    Found[K] = DoubleUnlockObs{R.Lock, Fn.function().Name, R.Loc, R.Path, First};
+    Found[K] = DoubleUnlockObs{R.Lock.str(), Fn.function().Name, R.Loc, R.Path, First};
   }
   std::map<std::string, DoubleUnlockObs> Found;
 

@@ -44,7 +44,7 @@ public:
   void beforeEvent(const Event &E, PathState &S) override {
     const Symbol &Name = Fn.function().Name;
     if (E.Kind == EventKind::Acquire) {
-      std::string L = Fn.lockName(E.Lock);
+      LockKey L = Fn.lockKey(E.Lock);
       call(S, E.Name, {Fn.step(E.Loc, dataflow::describe(L, E.Lock.Text) +
                                           " acquired here in " + Name)},
            E.Loc);
@@ -58,9 +58,9 @@ public:
     if (!Callee || Callee->Calls.empty())
       return;
     // Locks the callee releases first are not held across its calls.
-    std::set<std::string> ReleasedInside;
+    std::set<LockKey> ReleasedInside;
     for (const Outcome &O : Call.Callee.Outcomes)
-      for (const std::string &R : O.Released)
+      for (const LockKey &R : O.Released)
         ReleasedInside.insert(Fn.substitute(R, Call.Call.Args));
     for (const SummaryCall &X : Callee->Calls)
       if (Fn.allowsHere(S, X.When, Call.Call))
@@ -74,7 +74,7 @@ public:
 
 private:
   void call(PathState &S, const std::string &Callee, const Chain &Path,
-            const SrcLoc &Loc, const std::set<std::string> *NotHeld = nullptr,
+            const SrcLoc &Loc, const std::set<LockKey> *NotHeld = nullptr,
             const ParamConditions &When = {});
   void record(const std::string &Callee, const Chain &Path,
               const ParamConditions &When);
@@ -86,13 +86,13 @@ private:
 
 void HeldAcrossCheck::Observer::call(PathState &S, const std::string &Callee,
                                      const Chain &Path, const SrcLoc &Loc,
-                                     const std::set<std::string> *NotHeld,
+                                     const std::set<LockKey> *NotHeld,
                                      const ParamConditions &When) {
   if (Callee.empty() || !C.named(Callee))
     return;
   for (const Rule &R : C.Rules) {
-    const dataflow::HeldLock *H = S.findHeld(R.Lock);
-    if (!H || (NotHeld && NotHeld->count(R.Lock)))
+    const dataflow::HeldLock *H = S.findHeld(R.Key);
+    if (!H || (NotHeld && NotHeld->count(R.Key)))
       continue;
     for (const llvm::GlobPattern &G : R.Calls) {
       if (!G.match(Callee))
@@ -160,7 +160,8 @@ llvm::Error HeldAcrossCheck::begin(const Program &, const rules::RuleSet &Set,
                                    CheckSlot S) {
   Slot = S;
   for (const rules::ForbiddenWhileHeldRule &F : Set.ForbiddenWhileHeld) {
-    Rule Out{Set.canonical(F.Lock), F.Why, {}};
+    std::string Lock = Set.canonical(F.Lock);
+    Rule Out{Lock, F.Why, LockKey::ofClass(Symbol(Lock)), {}};
     for (const std::string &G : F.Calls) {
       auto Pattern = dataflow::ruleGlob(G, F.Pos, "forbidden_while_held");
       if (!Pattern)

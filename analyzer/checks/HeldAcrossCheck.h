@@ -42,6 +42,7 @@ private:
   class Observer;
   struct Rule {
     std::string Lock, Why;
+    LockKey Key; ///< Lock's.
     std::vector<llvm::GlobPattern> Calls;
   };
   bool named(const std::string &Callee) const;

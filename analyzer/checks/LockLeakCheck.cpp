@@ -38,7 +38,7 @@ void LockLeakCheck::Observer::onExit(const std::vector<PathState> &ExitStates) {
     return dataflow::testedReturn(S.ReturnValue, ExitReturns);
   };
   // Every return holding Lock returns a value no other return does.
-  auto returnTellsHolding = [&](const std::string &Lock) {
+  auto returnTellsHolding = [&](const LockKey &Lock) {
     std::set<int> Holding, Other;
     for (const PathState &X : ExitStates) {
       bool Holds = X.findHeld(Lock) != nullptr;
@@ -54,7 +54,7 @@ void LockLeakCheck::Observer::onExit(const std::vector<PathState> &ExitStates) {
   };
   for (const PathState &S : ExitStates)
     for (const dataflow::HeldLock &H : S.Held) {
-      if (H.Managed || H.Maybe || Found.count(H.Lock))
+      if (H.Managed || H.Maybe || Found.count(H.Lock.str()))
         continue;
       for (const PathState &T : ExitStates) {
         const dataflow::ReleaseMark *R = nullptr;
@@ -70,12 +70,12 @@ void LockLeakCheck::Observer::onExit(const std::vector<PathState> &ExitStates) {
         if (HandsOver && returnTellsHolding(H.Lock))
           continue;
         LeakObs L;
-        L.Lock = H.Lock;
+        L.Lock = H.Lock.str();
         L.Function = Fn.function().Name;
         L.ReturnLoc = S.LastReturn ? *S.LastReturn : Fn.function().Loc;
         L.Acquired = *H.Site;
         L.ReleasedAt = R->Loc;
-        Found[H.Lock] = std::move(L);
+        Found[H.Lock.str()] = std::move(L);
         break;
       }
     }

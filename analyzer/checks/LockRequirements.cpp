@@ -16,7 +16,7 @@ namespace {
 /// requirement inside), not satisfied within the function.
 struct SummaryNeed {
   NeedObs::Kind K = NeedObs::GuardedAccess;
-  Symbol Lock;
+  LockKey Lock;
   Symbol Subject;
   bool IsWrite = false;
   Chain Path;
@@ -61,16 +61,16 @@ public:
                         const WitnessStep &Step, PathState &S) override {
     if (Fn.program().function(Target))
       return;
-    std::string TName = Target.substr(0, Target.find('@'));
+    std::string TName = functionNameOf(Target).str();
     auto R = C.Requires.find(TName);
     if (R == C.Requires.end())
       return;
-    for (const std::string &L : R->second)
+    for (const LockKey &L : R->second)
       needAtCall(S, NeedObs::Declared, L, TName, false,
                  {Step, requiresStep(E.Loc, TName, L)}, E.Loc);
   }
   /// Through an acquiring wrapper (pod_lock()).
-  void onAcquiredThroughCall(const std::string &Lock) override {
+  void onAcquiredThroughCall(const LockKey &Lock) override {
     TakenHere.insert(Lock);
   }
   std::shared_ptr<const CheckSummary> summary() override { return Out; }
@@ -79,14 +79,14 @@ public:
 
 private:
   WitnessStep requiresStep(const SrcLoc &Loc, const std::string &Function,
-                           const std::string &Lock) const {
-    return Fn.step(Loc, Function + " requires '" + Lock + "' (rules)");
+                           const LockKey &Lock) const {
+    return Fn.step(Loc, Function + " requires '" + Lock.str() + "' (rules)");
   }
   void addNeed(const ParamConditions &When, NeedObs::Kind K,
-               const std::string &Lock, const std::string &Subject,
+               const LockKey &Lock, const std::string &Subject,
                bool IsWrite, const Chain &Path);
   /// A lock a callee needs at this call: missing here, or passed up.
-  void needAtCall(PathState &S, NeedObs::Kind K, const std::string &L,
+  void needAtCall(PathState &S, NeedObs::Kind K, const LockKey &L,
                   const std::string &Subject, bool IsWrite, const Chain &Path,
                   const SrcLoc &Loc, const ParamConditions &Inherited = {});
 
@@ -96,10 +96,10 @@ private:
   std::shared_ptr<NeedsSummary> Out;
   /// Locks this function asserts or is declared to need on entry: its own
   /// accesses to data they guard are covered by that requirement.
-  std::set<std::string> EntryRequired;
+  std::set<LockKey> EntryRequired;
   /// Locks this function acquires itself: it is responsible for holding
   /// them where its callees and its own accesses need them.
-  std::set<std::string> TakenHere;
+  std::set<LockKey> TakenHere;
 };
 
 void LockRequirements::Observer::onEntry(PathState &) {
@@ -110,12 +110,12 @@ void LockRequirements::Observer::onEntry(PathState &) {
   for (const Block &B : F.Blocks)
     for (const Event &E : B.Events)
       if (E.Kind == EventKind::Acquire || E.Kind == EventKind::TryAcquire)
-        TakenHere.insert(Fn.lockName(E.Lock));
+        TakenHere.insert(Fn.lockKey(E.Lock));
   for (const Block &B : F.Blocks)
     for (const Event &E : B.Events) {
       if (E.Kind != EventKind::AssertHeld)
         continue;
-      std::string L = Fn.lockName(E.Lock);
+      LockKey L = Fn.lockKey(E.Lock);
       if (L.empty() || TakenHere.count(L))
         continue;
       EntryRequired.insert(L);
@@ -126,7 +126,7 @@ void LockRequirements::Observer::onEntry(PathState &) {
     }
   auto It = C.Requires.find(Name);
   if (It != C.Requires.end())
-    for (const std::string &L : It->second) {
+    for (const LockKey &L : It->second) {
       EntryRequired.insert(L);
       addNeed({}, NeedObs::Declared, L, Name, false,
               {requiresStep(F.Loc, Name, L)});
@@ -143,9 +143,9 @@ void LockRequirements::Observer::beforeEvent(const Event &E, PathState &S) {
   Chain Path{Fn.step(E.Loc, std::string(E.IsWrite ? "writes" : "reads") +
                                 " '" + E.Name + "' in " + Name)};
   if (TakenHere.count(It->second)) {
-    std::string K = It->second + ">" + E.Name + "@" + dataflow::locKey(E.Loc);
+    std::string K = It->second.str() + ">" + E.Name + "@" + dataflow::locKey(E.Loc);
     if (!Found.count(K))
-      Found[K] = NeedObs{NeedObs::GuardedAccess, It->second, E.Name, Name,
+      Found[K] = NeedObs{NeedObs::GuardedAccess, It->second.str(), E.Name, Name,
                          E.Loc, Path, E.IsWrite};
     return;
   }
@@ -154,7 +154,7 @@ void LockRequirements::Observer::beforeEvent(const Event &E, PathState &S) {
 }
 
 void LockRequirements::Observer::addNeed(const ParamConditions &When,
-                                         NeedObs::Kind K, const std::string &Lock,
+                                         NeedObs::Kind K, const LockKey &Lock,
                                          const std::string &Subject,
                                          bool IsWrite, const Chain &Path) {
   if (Lock.empty())
@@ -175,13 +175,13 @@ void LockRequirements::Observer::addNeed(const ParamConditions &When,
 }
 
 void LockRequirements::Observer::needAtCall(PathState &S, NeedObs::Kind K,
-                                            const std::string &L,
+                                            const LockKey &L,
                                             const std::string &Subject,
                                             bool IsWrite, const Chain &Path,
                                             const SrcLoc &Loc,
                                             const ParamConditions &Inherited) {
   if (L.empty() || S.findHeld(L) || EntryRequired.count(L) ||
-      std::binary_search(S.Assumed.begin(), S.Assumed.end(), Symbol(L)))
+      std::binary_search(S.Assumed.begin(), S.Assumed.end(), L))
     return;
   // The object is not shared while this function runs.
   if (K == NeedObs::GuardedAccess && C.Unshared.count(Name.str()))
@@ -199,9 +199,9 @@ void LockRequirements::Observer::needAtCall(PathState &S, NeedObs::Kind K,
                                      [](const ParamCondition &) { return false; });
       });
   if (TakenHere.count(L) && !CallersHoldIt) {
-    std::string Key = L + ">" + Subject + "@" + dataflow::locKey(Loc);
+    std::string Key = L.str() + ">" + Subject + "@" + dataflow::locKey(Loc);
     if (!Found.count(Key))
-      Found[Key] = NeedObs{K, L, Subject, Name, Loc, Path, IsWrite};
+      Found[Key] = NeedObs{K, L.str(), Subject, Name, Loc, Path, IsWrite};
     return;
   }
   addNeed(When, K, L, Subject, IsWrite, Path);
@@ -211,10 +211,10 @@ llvm::Error LockRequirements::begin(const Program &, const rules::RuleSet &Rules
                                     CheckSlot S) {
   Slot = S;
   for (const rules::GuardedRule &G : Rules.Guarded)
-    Guarded[G.Field] = Rules.canonical(G.By);
+    Guarded[G.Field] = LockKey::ofClass(Symbol(Rules.canonical(G.By)));
   for (const rules::RequiresRule &R : Rules.Requires)
     for (const std::string &L : R.Held)
-      Requires[R.Function].push_back(Rules.canonical(L));
+      Requires[R.Function].push_back(LockKey::ofClass(Symbol(Rules.canonical(L))));
   Unshared.insert(Rules.Unshared.begin(), Rules.Unshared.end());
   return llvm::Error::success();
 }
@@ -235,16 +235,16 @@ void LockRequirements::commit(const FunctionContext &Fn, FunctionObserver &O,
   if (Fn.hasCallers() || !Needs)
     return;
   for (const SummaryNeed &N : Needs->Needs) {
-    if (dataflow::isParamLock(N.Lock) || N.Path.empty())
+    if (N.Lock.isParam() || N.Path.empty())
       continue;
     if (N.K != NeedObs::GuardedAccess && N.Path.size() < 2)
       continue;
-    NeedObs X{N.K,  N.Lock, N.Subject, Fn.function().Name, N.Path.front().Loc,
+    NeedObs X{N.K,  N.Lock.str(), N.Subject, Fn.function().Name, N.Path.front().Loc,
               N.Path, N.IsWrite};
     // One report per unmet need (the access, or the call of the requiring
     // function), however many entry points reach it: the shortest chain
     // speaks for all of them.
-    std::string Site = std::to_string(N.K) + N.Lock + ">" + N.Subject + "@" +
+    std::string Site = std::to_string(N.K) + N.Lock.str() + ">" + N.Subject + "@" +
                        dataflow::locKey(N.Path.back().Loc);
     auto [It, New] = Sites.try_emplace(Site, Found.size());
     if (New)

@@ -45,9 +45,9 @@ private:
   class Observer;
   CheckSlot Slot;
   /// guarded: field -> lock.
-  std::map<std::string, std::string> Guarded;
+  std::map<std::string, LockKey> Guarded;
   /// requires: function -> locks.
-  std::map<std::string, std::vector<std::string>> Requires;
+  std::map<std::string, std::vector<LockKey>> Requires;
   std::set<std::string> Unshared;
   std::vector<NeedObs> Found;
   /// Need site -> index in Found: one report per unmet need.

@@ -72,16 +72,18 @@ public:
       : C(C), Fn(Fn), Name(Fn.function().Name),
         Out(std::make_shared<WakeupSummary>()) {}
 
+  // Queues are classes (global queues, as the waits in begin() are
+  // indexed): a parameter's queue has no class and matches no wait.
   void onEntry(PathState &) override {
     for (const Block &B : Fn.function().Blocks)
       for (const Event &E : B.Events)
         if (E.Kind == EventKind::Wait)
-          WaitsOn.insert(Fn.lockName(E.Lock));
+          WaitsOn.insert(Fn.lockKey(E.Lock).cls());
   }
 
   void beforeEvent(const Event &E, PathState &S) override {
     if (E.Kind == EventKind::Wake) {
-      wake(S, Fn.lockName(E.Lock));
+      wake(S, Fn.lockKey(E.Lock).cls());
       return;
     }
     if (E.Kind != EventKind::Call && E.Kind != EventKind::Kill)

@@ -24,7 +24,7 @@ struct SleepSummary : CheckSummary {
   std::string What;
   /// Entry locks released before every sleeping operation (as
   /// SummaryAcquire::Dropped).
-  std::vector<Symbol> Dropped;
+  std::vector<LockKey> Dropped;
   bool equals(const CheckSummary &X) const override {
     const auto &O = static_cast<const SleepSummary &>(X);
     return Sleeps.empty() == O.Sleeps.empty() && Dropped == O.Dropped;
@@ -53,7 +53,7 @@ public:
     switch (E.Kind) {
     case EventKind::Acquire:
     case EventKind::TryAcquire: {
-      std::string L = Fn.lockName(E.Lock);
+      LockKey L = Fn.lockKey(E.Lock);
       if (L.empty() && E.Kind == EventKind::TryAcquire)
         return;
       sleepAt(S, E.Name,
@@ -75,7 +75,7 @@ public:
     case EventKind::Wait:
       sleepAt(S, E.Macro.empty() ? E.Name : E.Macro,
               {Fn.step(E.Loc, Name + " waits on " +
-                                  dataflow::describe(Fn.lockName(E.Lock),
+                                  dataflow::describe(Fn.lockKey(E.Lock),
                                                      E.Lock.Text))},
               E.Loc);
       return;
@@ -89,10 +89,10 @@ public:
     const auto *Callee = Call.Callee.check<SleepSummary>(C.Slot.Index);
     if (!Callee || Callee->Sleeps.empty())
       return;
-    std::vector<Symbol> Dropped;
-    for (Symbol L : Callee->Dropped)
-      if (std::string X = Fn.substitute(L, Call.Call.Args); !X.empty())
-        Dropped.push_back(Symbol(X));
+    std::vector<LockKey> Dropped;
+    for (const LockKey &L : Callee->Dropped)
+      if (LockKey X = Fn.substitute(L, Call.Call.Args); !X.empty())
+        Dropped.push_back(X);
     std::sort(Dropped.begin(), Dropped.end());
     sleepAt(S, Callee->What, dataflow::extend({Call.Step}, Callee->Sleeps),
             Call.Call.Loc, std::move(Dropped));
@@ -104,7 +104,7 @@ public:
 
 private:
   void sleepAt(PathState &S, const std::string &What, const Chain &Path,
-               const SrcLoc &Loc, std::vector<Symbol> Dropped = {});
+               const SrcLoc &Loc, std::vector<LockKey> Dropped = {});
 
   const SleepInAtomicCheck &C;
   const FunctionContext &Fn;
@@ -113,8 +113,8 @@ private:
 
 void SleepInAtomicCheck::Observer::sleepAt(PathState &S, const std::string &What,
                                            const Chain &Path, const SrcLoc &Loc,
-                                           std::vector<Symbol> Dropped) {
-  std::vector<Symbol> Summarised = dataflow::droppedThroughCall(S, Dropped);
+                                           std::vector<LockKey> Dropped) {
+  std::vector<LockKey> Summarised = dataflow::droppedThroughCall(S, Dropped);
   if (Out->Sleeps.empty())
     Out->Dropped = std::move(Summarised);
   else
@@ -126,9 +126,9 @@ void SleepInAtomicCheck::Observer::sleepAt(PathState &S, const std::string &What
   for (const dataflow::HeldLock &H : S.Held) {
     if (!H.Atomic || std::binary_search(Dropped.begin(), Dropped.end(), H.Lock))
       continue;
-    std::string K = H.Lock + "@" + dataflow::locKey(Loc);
+    std::string K = H.Lock.str() + "@" + dataflow::locKey(Loc);
     if (!Found.count(K))
-      Found[K] = SleepObs{H.Lock, Fn.function().Name, Loc, What, *H.Site, Path};
+      Found[K] = SleepObs{H.Lock.str(), Fn.function().Name, Loc, What, *H.Site, Path};
   }
 }
 

@@ -3,65 +3,84 @@
 
 namespace lockwise::dataflow {
 
+/// Whether the result of call or try-lock Id, as far as the path knows
+/// it, lets condition C's atom be AtomNonZero: the callee outcome this
+/// path took says what it returned, which may rule the edge out.
+static bool resultAgrees(const PathState &S, const Condition &C, int Id,
+                         bool AtomNonZero) {
+  auto R = S.Results.find(Id);
+  return R == S.Results.end() || R->second < 0 ||
+         atomHolds(C, R->second) == AtomNonZero;
+}
+
 bool FunctionAnalysis::edgeFilter(PathState &S, const Condition &C,
                                   bool TrueEdge, unsigned Origin) {
   bool AtomNonZero = TrueEdge != C.Negated;
-  // A tested call result: the callee outcome this path took says what it
-  // returned, which may rule the edge out.
-  auto Feasible = [&](int Id) {
-    auto R = S.Results.find(Id);
-    return R == S.Results.end() || R->second < 0 ||
-           atomHolds(C, R->second) == AtomNonZero;
-  };
-  // IS_ERR_OR_NULL(p) false: p is a valid pointer, which settles a
-  // try-lock's result as a success; the other outcomes of an error test
-  // say nothing of it.
-  auto ResolveErrorTest = [&](int Id) {
-    if (C.ErrTest == Condition::IsErrOrNull && !AtomNonZero)
-      resolveTry(S, Id, /*AtomNonZero=*/true);
-  };
   if (C.ErrTest != Condition::NotErrorTest) {
-    int Id = C.TryId;
-    if (C.K == Condition::Fact)
-      if (auto B = S.Binds.find(C.ErrOf); B != S.Binds.end())
-        Id = B->second;
-    if (Id >= 0) {
-      if (!Feasible(Id))
-        return false;
-      ResolveErrorTest(Id);
-    }
+    if (!errorTestFilter(S, C, AtomNonZero, Origin))
+      return false;
     if (C.K != Condition::Fact)
       return true;
-    // Neither NULL nor valid says nothing; an error pointer is not NULL.
-    if (AtomNonZero == (C.ErrTest == Condition::IsErr)) {
-      const FactValue *Null = S.findFact(C.ErrOf);
-      if (Null && !Null->Value)
-        return false;
-      if (!Null)
-        S.addFact({C.ErrOf, Origin, true, {C.ErrOf}, false});
-    }
   }
-  if (C.K == Condition::Try) {
-    if (!Feasible(C.TryId))
-      return false;
-    if (auto H = HeldTests.find(C.TryId); H != HeldTests.end()) {
-      bool HeldHere = S.findHeld(H->second) != nullptr;
-      if (!AtomNonZero)
-        return !HeldHere; // "not held by me", but we hold it: infeasible
-      if (!HeldHere && !std::binary_search(S.Assumed.begin(), S.Assumed.end(),
-                                           Symbol(H->second))) {
-        S.Assumed.push_back(H->second);
-        std::sort(S.Assumed.begin(), S.Assumed.end());
-      }
-      return true;
-    }
-    resolveTry(S, C.TryId, AtomNonZero);
-    return true;
-  }
+  if (C.K == Condition::Try)
+    return tryFilter(S, C, AtomNonZero);
   if (C.K != Condition::Fact)
     return true;
+  return factFilter(S, C, AtomNonZero, Origin);
+}
+
+bool FunctionAnalysis::errorTestFilter(PathState &S, const Condition &C,
+                                       bool AtomNonZero, unsigned Origin) {
+  int Id = C.TryId;
+  if (C.K == Condition::Fact)
+    if (auto B = S.Binds.find(C.ErrOf); B != S.Binds.end())
+      Id = B->second;
+  if (Id >= 0) {
+    if (!resultAgrees(S, C, Id, AtomNonZero))
+      return false;
+    // IS_ERR_OR_NULL(p) false: p is a valid pointer, which settles a
+    // try-lock's result as a success; the other outcomes of an error test
+    // say nothing of it.
+    if (C.ErrTest == Condition::IsErrOrNull && !AtomNonZero)
+      resolveTry(S, Id, /*AtomNonZero=*/true);
+  }
+  if (C.K != Condition::Fact)
+    return true; // edgeFilter() takes it from here
+  // Neither NULL nor valid says nothing; an error pointer is not NULL.
+  if (AtomNonZero == (C.ErrTest == Condition::IsErr)) {
+    const FactValue *Null = S.findFact(C.ErrOf);
+    if (Null && !Null->Value)
+      return false;
+    if (!Null)
+      S.addFact({C.ErrOf, Origin, true, {C.ErrOf}, false});
+  }
+  return true;
+}
+
+bool FunctionAnalysis::tryFilter(PathState &S, const Condition &C,
+                                 bool AtomNonZero) {
+  if (!resultAgrees(S, C, C.TryId, AtomNonZero))
+    return false;
+  if (auto H = HeldTests.find(C.TryId); H != HeldTests.end()) {
+    bool HeldHere = S.findHeld(H->second) != nullptr;
+    if (!AtomNonZero)
+      return !HeldHere; // "not held by me", but we hold it: infeasible
+    if (!HeldHere && !std::binary_search(S.Assumed.begin(), S.Assumed.end(),
+                                         H->second)) {
+      S.Assumed.push_back(H->second);
+      std::sort(S.Assumed.begin(), S.Assumed.end());
+    }
+    return true;
+  }
+  resolveTry(S, C.TryId, AtomNonZero);
+  return true;
+}
+
+bool FunctionAnalysis::factFilter(PathState &S, const Condition &C,
+                                  bool AtomNonZero, unsigned Origin) {
+  // An error test's result was settled by errorTestFilter().
   if (auto B = S.Binds.find(C.Key); B != S.Binds.end() && !C.ErrTest) {
-    if (!Feasible(B->second))
+    if (!resultAgrees(S, C, B->second, AtomNonZero))
       return false;
     resolveTry(S, B->second, AtomNonZero);
   }

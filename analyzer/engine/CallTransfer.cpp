@@ -19,7 +19,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
   }
   WitnessStep CallStep =
       step(E.Loc, F.Name + " calls " + (E.Callee.empty() ? E.Name + " -> " : std::string()) +
-                      (Targets.size() == 1 ? Targets[0].substr(0, Targets[0].find('@'))
+                      (Targets.size() == 1 ? functionNameOf(Targets[0]).str()
                                            : E.Name.str()));
   // The locks held at each call: only queries read them (held-at).
   if (RecordCalls)
@@ -29,8 +29,8 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       H.Callee = T;
       H.Loc = E.Loc;
       for (const HeldLock &L : S.Held)
-        if (std::find(H.Held.begin(), H.Held.end(), L.Lock) == H.Held.end())
-          H.Held.push_back(L.Lock);
+        if (std::find(H.Held.begin(), H.Held.end(), L.Lock.str()) == H.Held.end())
+          H.Held.push_back(L.Lock.str());
       std::sort(H.Held.begin(), H.Held.end());
     }
 
@@ -41,7 +41,7 @@ void FunctionAnalysis::applyCall(const Event &E, PathState &S,
       notify([&](FunctionObserver &O) { O.onDeclaredCallee(E, T, CallStep, S); });
       continue;
     }
-    std::string TName = T.substr(0, T.find('@'));
+    std::string TName = functionNameOf(T).str();
     // The system is going down: nothing in there orders our locks.
     if (Rules.CrashPaths.count(TName))
       continue;
@@ -81,7 +81,7 @@ void FunctionAnalysis::applyCalleeLocks(
     ContextMask Contexts = Own | A.Contexts;
     if (Rules.conflicting(Contexts))
       continue;
-    std::string L = substitute(A.Lock, E.Args);
+    LockKey L = substitute(A.Lock, E.Args);
     if (L.empty())
       continue;
     bool Recursive = A.Recursive;
@@ -90,11 +90,11 @@ void FunctionAnalysis::applyCalleeLocks(
       Recursive = E.Args[A.RecursiveParam].Int != 0;
     // A recursive class (libxl's CTX mutex) is re-taken wherever a caller
     // holds it: the edge from what this function holds is the callers'.
-    Recursive |= Rules.RecursiveLocks.count(L) != 0;
+    Recursive |= Rules.RecursiveLocks.count(L.cls()) != 0;
     Chain Path = extend({Step}, nameParameterLock(A.Witness, A.Lock, A.Text, L));
     std::optional<std::string> Spelled = callerSpelling(E, T, A.Lock, A.Text);
     std::string Text = Spelled ? *Spelled : A.Text.str();
-    std::vector<Symbol> Dropped = substituteAll(A.Dropped, E.Args);
+    std::vector<LockKey> Dropped = substituteAll(A.Dropped, E.Args);
     int8_t Owner = ownerAt(A.Owner, A.Lock, E.Args);
     Symbol Holder = holderAt(A.Holder, A.Owner, L, E.Args);
     SummaryAcquire New;
@@ -135,8 +135,8 @@ void FunctionAnalysis::applyCalleeLocks(
                   S);
   }
   for (const DeferredEdge &D : Sum.Deferred) {
-    std::string From = substitute(D.From, E.Args);
-    std::string To = substitute(D.To, E.Args);
+    LockKey From = substitute(D.From, E.Args);
+    LockKey To = substitute(D.To, E.Args);
     if (From.empty() || To.empty())
       continue;
     if ((D.RecursiveTarget && S.findHeld(To)) || !allowsHere(S, D.When, E))
@@ -238,11 +238,11 @@ FunctionAnalysis::outcomeState(const Event &E, const PathState &Base,
   bool Feasible = assumeOutcome(E, O, N);
   if (!Feasible && !Only)
     return std::nullopt;
-  for (const std::string &R : O.MaybeReleased)
-    if (std::string L = substitute(R, E.Args); N.findHeld(L))
+  for (const LockKey &R : O.MaybeReleased)
+    if (LockKey L = substitute(R, E.Args); N.findHeld(L))
       release(N, L, std::string(), E.Loc, {CallStep});
-  for (const std::string &R : O.Released) {
-    std::string L = substitute(R, E.Args);
+  for (const LockKey &R : O.Released) {
+    LockKey L = substitute(R, E.Args);
     // A lock the callee itself takes and keeps across calls is its own
     // business when we do not hold it.
     if (Sum.acquiresAndKeeps(R) && !N.findHeld(L))
@@ -264,7 +264,7 @@ void FunctionAnalysis::takeFromCallee(const Event &E, PathState &N,
                                       const Outcome &O, const HeldOnReturn &H,
                                       const Summary &Sum, const std::string &Target,
                                       const WitnessStep &CallStep) {
-  std::string L = substitute(H.Lock, E.Args);
+  LockKey L = substitute(H.Lock, E.Args);
   bool Managed = Sum.releasesFromEntry(H.Lock);
   if (!L.empty())
     notify([&](FunctionObserver &Ob) { Ob.onAcquiredThroughCall(L); });
@@ -345,10 +345,10 @@ bool FunctionAnalysis::allowsHere(const PathState &S, const ParamConditions &Whe
 
 std::optional<std::string>
 FunctionAnalysis::callerSpelling(const Event &E, const std::string &Target,
-                                 const std::string &CalleeLock,
+                                 const LockKey &CalleeLock,
                                  const std::string &CalleeText) const {
-  if (isParamLock(CalleeLock)) {
-    unsigned Index = paramLockIndex(CalleeLock);
+  if (CalleeLock.isParam()) {
+    unsigned Index = CalleeLock.param();
     if (Index < E.Args.size() && !E.Args[Index].Lock.Text.empty())
       return E.Args[Index].Lock.Text.str();
     return std::nullopt;
@@ -373,13 +373,13 @@ FunctionAnalysis::callerSpelling(const Event &E, const std::string &Target,
   return std::nullopt;
 }
 
-std::vector<Symbol>
-FunctionAnalysis::substituteAll(const std::vector<Symbol> &Locks,
+std::vector<LockKey>
+FunctionAnalysis::substituteAll(const std::vector<LockKey> &Locks,
                                 const std::vector<ArgInfo> &Args) const {
-  std::vector<Symbol> Out;
-  for (Symbol L : Locks)
-    if (std::string X = substitute(L, Args); !X.empty())
-      Out.push_back(Symbol(X));
+  std::vector<LockKey> Out;
+  for (const LockKey &L : Locks)
+    if (LockKey X = substitute(L, Args); !X.empty())
+      Out.push_back(X);
   std::sort(Out.begin(), Out.end());
   return Out;
 }

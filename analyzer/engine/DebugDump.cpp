@@ -25,8 +25,8 @@ void dumpSummary(llvm::raw_ostream &OS, const std::string &Key,
       OS << " " << H.Lock.str() << (H.Maybe ? "(maybe)" : "")
          << " owner=" << (int)H.Owner;
     OS << "; released";
-    for (const std::string &L : O.Released)
-      OS << " " << L;
+    for (const LockKey &L : O.Released)
+      OS << " " << L.str();
     OS << "; returns " << O.Returns << "; when";
     printWhen(OS, O.When);
   }

@@ -35,7 +35,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
     transferTryAcquire(E, S);
     return;
   case EventKind::Release: {
-    std::string L = lockName(E.Lock);
+    LockKey L = lockKey(E.Lock);
     release(S, L, E.Lock.Text, E.Loc,
             {step(E.Loc, describe(L, E.Lock.Text) + " released here in " + F.Name)});
     return;
@@ -65,7 +65,7 @@ void FunctionAnalysis::transferEvent(const Event &E, PathState &S,
 
 /// How an acquisition in this function enters its summary.
 SummaryAcquire FunctionAnalysis::summaryOf(const Event &E, const PathState &S,
-                                           const std::string &Lock,
+                                           const LockKey &Lock,
                                            const Chain &Path) const {
   SummaryAcquire New;
   New.When = paramConditions(S);
@@ -84,7 +84,7 @@ SummaryAcquire FunctionAnalysis::summaryOf(const Event &E, const PathState &S,
 }
 
 void FunctionAnalysis::transferAcquire(const Event &E, PathState &S) {
-  std::string L = lockName(E.Lock);
+  LockKey L = lockKey(E.Lock);
   Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};
   summariseAcquire(summaryOf(E, S, L, Path));
   Acquisition A;
@@ -100,7 +100,7 @@ void FunctionAnalysis::transferAcquire(const Event &E, PathState &S) {
 }
 
 void FunctionAnalysis::transferTryAcquire(const Event &E, PathState &S) {
-  std::string L = lockName(E.Lock);
+  LockKey L = lockKey(E.Lock);
   if (L.empty())
     return;
   Chain Path{step(E.Loc, describe(L, E.Lock.Text) + " acquired here in " + F.Name)};

@@ -60,7 +60,7 @@ struct FunctionInputs {
 
 /// An acquisition, as acquire() applies it to a path.
 struct Acquisition {
-  std::string Lock;
+  LockKey Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool Try = false;
@@ -76,7 +76,7 @@ struct Acquisition {
 
 /// An order edge from a held lock to one being acquired.
 struct EdgeRequest {
-  std::string From, To;
+  LockKey From, To;
   const Chain &HeldSite;
   const Chain &ToPath;
   bool RecursiveTarget = false;
@@ -103,9 +103,9 @@ public:
   const Program &program() const override { return P; }
   const FunctionFacts &function() const override { return F; }
   bool hasCallers() const override { return HasCallers; }
-  std::string lockName(const LockRef &R) const override;
-  std::string substitute(const std::string &CalleeLock,
-                         const std::vector<ArgInfo> &Args) const override;
+  LockKey lockKey(const LockRef &R) const override;
+  LockKey substitute(const LockKey &CalleeLock,
+                     const std::vector<ArgInfo> &Args) const override;
   bool allowsHere(const PathState &S, const ParamConditions &When,
                   const Event &E) const override;
   ParamConditions paramConditions(const PathState &S,
@@ -121,13 +121,13 @@ private:
   void transferEvent(const Event &E, PathState &S, std::vector<PathState> &Forked);
   void transferAcquire(const Event &E, PathState &S);
   SummaryAcquire summaryOf(const Event &E, const PathState &S,
-                           const std::string &Lock, const Chain &Path) const;
+                           const LockKey &Lock, const Chain &Path) const;
   void transferTryAcquire(const Event &E, PathState &S);
   void transferKill(const Event &E, PathState &S);
   void transferReturn(const Event &E, PathState &S, std::vector<PathState> &Forked);
   // LocksetTransfer.cpp
   void acquire(PathState &S, const Acquisition &A);
-  void release(PathState &S, const std::string &Lock, const std::string &Text,
+  void release(PathState &S, const LockKey &Lock, const std::string &Text,
                const SrcLoc &Loc, const Chain &Path);
   void resolveTry(PathState &S, int TryId, bool AtomNonZero);
   /// Var now holds the result of Source, which a distinct_results group
@@ -144,9 +144,9 @@ private:
   /// function's terms: the callee's own, else what the argument its owner
   /// parameter receives is held in.
   Symbol holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
-                  const std::string &Lock, const std::vector<ArgInfo> &Args) const;
+                  const LockKey &Lock, const std::vector<ArgInfo> &Args) const;
   /// A callee's LockRef::Owner for CalleeLock, in this function's terms.
-  static int8_t ownerAt(int8_t CalleeOwner, const std::string &CalleeLock,
+  static int8_t ownerAt(int8_t CalleeOwner, const LockKey &CalleeLock,
                         const std::vector<ArgInfo> &Args);
   // CallTransfer.cpp
   void applyCall(const Event &E, PathState &S, std::vector<PathState> &Forked);
@@ -176,16 +176,16 @@ private:
   /// variable passed as is), or empty.
   Symbol argFact(const Event &E, int Index) const;
   /// How the caller spells a callee's lock: the argument for a parameter's
-  /// lock ("$0" -> "rchn"), the callee's spelling with its parameter
+  /// lock (parameter 0's -> "rchn"), the callee's spelling with its parameter
   /// replaced by our argument ("&evtchn->lock" -> "&rchn->lock"), or
   /// nothing when only the callee's spelling is known.
   std::optional<std::string> callerSpelling(const Event &E,
                                             const std::string &Target,
-                                            const std::string &CalleeLock,
+                                            const LockKey &CalleeLock,
                                             const std::string &CalleeText) const;
   /// substitute() over a sorted list; the result is sorted too.
-  std::vector<Symbol> substituteAll(const std::vector<Symbol> &Locks,
-                                    const std::vector<ArgInfo> &Args) const;
+  std::vector<LockKey> substituteAll(const std::vector<LockKey> &Locks,
+                                     const std::vector<ArgInfo> &Args) const;
   /// Whether an indirect call E may reach Target given the flags on the
   /// object it goes through (CallbackFlags.h): not where the path knows a
   /// flag that rules Target out is set; where the object is our parameter,
@@ -195,6 +195,13 @@ private:
   // BranchTransfer.cpp
   bool caseFilter(PathState &S, const Block &B, size_t I, unsigned Origin);
   bool edgeFilter(PathState &S, const Condition &C, bool TrueEdge,
+                  unsigned Origin);
+  /// edgeFilter() of an error test (IS_ERR(), IS_ERR_OR_NULL()), of a
+  /// try-lock or is-held test, of a branch fact.
+  bool errorTestFilter(PathState &S, const Condition &C, bool AtomNonZero,
+                       unsigned Origin);
+  bool tryFilter(PathState &S, const Condition &C, bool AtomNonZero);
+  bool factFilter(PathState &S, const Condition &C, bool AtomNonZero,
                   unsigned Origin);
   // SummaryBuilder.cpp
   void finish(const std::vector<PathState> &ExitStates);
@@ -218,7 +225,7 @@ private:
   bool RecordCalls;
   const DebugOptions *Debug;
   /// Is-held tests by their id, with the lock they test.
-  std::map<int, std::string> HeldTests;
+  std::map<int, LockKey> HeldTests;
 };
 
 /// Blocks of each loop, by its back edge (source, header).

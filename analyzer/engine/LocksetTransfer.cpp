@@ -11,31 +11,26 @@
 
 namespace lockwise::dataflow {
 
-std::string FunctionAnalysis::lockName(const LockRef &R) const {
-  if (R.K == LockRef::Param)
-    return "$" + std::to_string(R.ParamIndex);
-  return P.className(R);
+LockKey FunctionAnalysis::lockKey(const LockRef &R) const {
+  return P.lockKey(R);
 }
 
-std::string FunctionAnalysis::substitute(const std::string &CalleeLock,
-                                         const std::vector<ArgInfo> &Args) const {
-  if (!isParamLock(CalleeLock))
+LockKey FunctionAnalysis::substitute(const LockKey &CalleeLock,
+                                     const std::vector<ArgInfo> &Args) const {
+  if (!CalleeLock.isParam())
     return CalleeLock;
-  unsigned Index = paramLockIndex(CalleeLock);
+  unsigned Index = CalleeLock.param();
   if (Index >= Args.size())
-    return "";
-  const LockRef &R = Args[Index].Lock;
-  if (R.K == LockRef::None || R.K == LockRef::Unknown || R.K == LockRef::Local)
-    return "";
-  return lockName(R);
+    return {};
+  return lockKey(Args[Index].Lock);
 }
 
 int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
-                                 const std::string &CalleeLock,
+                                 const LockKey &CalleeLock,
                                  const std::vector<ArgInfo> &Args) {
-  if (isParamLock(CalleeLock)) {
+  if (CalleeLock.isParam()) {
     // The callee locks what we pass: a global lock is nobody's instance.
-    unsigned Index = paramLockIndex(CalleeLock);
+    unsigned Index = CalleeLock.param();
     if (Index >= Args.size())
       return OwnerAny;
     const ArgInfo &A = Args[Index];
@@ -50,19 +45,19 @@ int8_t FunctionAnalysis::ownerAt(int8_t CalleeOwner,
 }
 
 Symbol FunctionAnalysis::holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
-                                  const std::string &Lock,
+                                  const LockKey &Lock,
                                   const std::vector<ArgInfo> &Args) const {
-  if (!CalleeHolder.empty() || !Rules.isHolderClass(Lock))
+  if (!CalleeHolder.empty() || !Rules.isHolderClass(Lock.cls()))
     return CalleeHolder;
   if (CalleeOwner < 0 || (size_t)CalleeOwner >= Args.size())
     return {};
-  Symbol H = Args[CalleeOwner].Holder;
-  // "$N": our parameter N's; our callers say (through ownerAt()).
-  return H.empty() || H.str()[0] == '$' ? Symbol() : H;
+  // Empty where the object is our parameter's: our callers say (through
+  // ownerAt()).
+  return Args[CalleeOwner].Holder;
 }
 
 void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
-  const std::string &From = R.From, &To = R.To;
+  const LockKey &From = R.From, &To = R.To;
   if (From.empty() || To.empty() ||
       (From == To && R.FromHolder == R.ToHolder))
     return;
@@ -76,16 +71,16 @@ void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
   bool OwnersUndecided = R.ToOwner == OwnerCurrent && R.FromOwner >= 0;
   // A lock classed by holder, reached from a parameter: the caller names
   // the holder (its argument's).
-  auto HolderPending = [&](const std::string &L, int8_t Owner, Symbol Holder) {
-    return Holder.empty() && Owner >= 0 && Rules.isHolderClass(L);
+  auto HolderPending = [&](const LockKey &L, int8_t Owner, Symbol Holder) {
+    return Holder.empty() && Owner >= 0 && Rules.isHolderClass(L.cls());
   };
-  bool NeedsCaller = isParamLock(From) || isParamLock(To) ||
+  bool NeedsCaller = From.isParam() || To.isParam() ||
                      (R.RecursiveTarget && HasCallers) ||
                      (OwnersUndecided && HasCallers) ||
                      (HasCallers && (HolderPending(From, R.FromOwner, R.FromHolder) ||
                                      HolderPending(To, R.ToOwner, R.ToHolder)));
   if (NeedsCaller) {
-    if (isParamLock(From) || isParamLock(To)) {
+    if (From.isParam() || To.isParam()) {
       if (!HasCallers)
         return; // Nobody can tell us what the parameter is.
     }
@@ -108,7 +103,7 @@ void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
   // through a back pointer ("p2m->domain", "page_get_owner(pg)") is not
   // known to be another object, so the reverse stays a plain edge.  A
   // global lock (OwnerNone) is the same whoever runs.
-  LockNode FromN{From, R.FromHolder.str()}, ToN{To, R.ToHolder.str()};
+  LockNode FromN{From.cls(), R.FromHolder.str()}, ToN{To.cls(), R.ToHolder.str()};
   if (FromN == ToN)
     return;
   ToN.Running = R.ToOwner == OwnerCurrent && R.FromOwner != OwnerCurrent &&
@@ -147,11 +142,11 @@ FunctionAnalysis::paramConditions(const PathState &S,
 }
 
 void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
-  const Symbol Lock = New.Lock;
+  const LockKey Lock = New.Lock;
   if (Lock.empty())
     return;
-  if (New.Owner != OwnerNone && !isParamLock(Lock))
-    Obs.Instances.insert(Lock);
+  if (New.Owner != OwnerNone && !Lock.isParam())
+    Obs.Instances.insert(Lock.cls());
   // Acquisitions of one lock under different parameter conditions stay
   // apart (p2m_get_gfn_type_access() takes the p2m lock "if (locked)" and,
   // through the sharing code, "if (q & P2M_ALLOC)": a caller passing
@@ -194,7 +189,8 @@ void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
 }
 
 void FunctionAnalysis::acquire(PathState &S, const Acquisition &A) {
-  const std::string &Lock = A.Lock, &Text = A.Text;
+  const LockKey &Lock = A.Lock;
+  const std::string &Text = A.Text;
   if (Lock.empty())
     return;
   // A lock inside *p is taken only if p is not NULL: until p is written, a
@@ -202,14 +198,14 @@ void FunctionAnalysis::acquire(PathState &S, const Acquisition &A) {
   // "goto again" with d2's lock held).  Locals only: a fact on a parameter
   // becomes a condition of the summary's outcomes, which this is not.
   // A global lock spelled as itself ("xs_state_lock") has no pointer.
-  if (Symbol V = lockBase(Text, /*Bare=*/Text != Lock);
+  if (Symbol V = lockBase(Text, /*Bare=*/Text != Lock.str());
       !V.empty() && !S.findFact(V) &&
       std::find(F.Params.begin(), F.Params.end(), V) == F.Params.end())
     S.addFact({V, 0, true, {V}, false});
-  if (A.Owner != OwnerNone && !isParamLock(Lock))
-    Obs.Instances.insert(Lock);
+  if (A.Owner != OwnerNone && !Lock.isParam())
+    Obs.Instances.insert(Lock.cls());
   ContextMask Contexts = A.Contexts | Own;
-  bool Recursive = A.Recursive || Rules.RecursiveLocks.count(Lock) != 0;
+  bool Recursive = A.Recursive || Rules.RecursiveLocks.count(Lock.cls()) != 0;
   if (HeldLock *H = S.findHeld(Lock)) {
     // Maybe held: this is the path where it was not.
     if (H->Maybe && !A.Try) {
@@ -255,7 +251,7 @@ void FunctionAnalysis::acquire(PathState &S, const Acquisition &A) {
   std::erase_if(S.Released, [&](const ReleaseMark &R) { return R.Lock == Lock; });
 }
 
-void FunctionAnalysis::release(PathState &S, const std::string &Lock,
+void FunctionAnalysis::release(PathState &S, const LockKey &Lock,
                                const std::string &Text, const SrcLoc &Loc,
                                const Chain &Path) {
   if (Lock.empty())

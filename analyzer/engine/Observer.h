@@ -15,6 +15,7 @@
 #ifndef LOCKWISE_ENGINE_OBSERVER_H
 #define LOCKWISE_ENGINE_OBSERVER_H
 
+#include "engine/LockKey.h"
 #include "engine/PathState.h"
 #include "engine/Summary.h"
 
@@ -40,11 +41,12 @@ public:
   virtual const FunctionFacts &function() const = 0;
   /// Whether anything in the program calls the function.
   virtual bool hasCallers() const = 0;
-  /// The name of a lock reference in this function ("$N" for a parameter's).
-  virtual std::string lockName(const LockRef &R) const = 0;
-  /// A callee's lock in this function's terms, or "" (see Summary.h).
-  virtual std::string substitute(const std::string &CalleeLock,
-                                 const std::vector<ArgInfo> &Args) const = 0;
+  /// The key of a lock reference in this function (a parameter's lock
+  /// stays one).
+  virtual LockKey lockKey(const LockRef &R) const = 0;
+  /// A callee's lock in this function's terms, or none (see Summary.h).
+  virtual LockKey substitute(const LockKey &CalleeLock,
+                             const std::vector<ArgInfo> &Args) const = 0;
   /// Whether a callee's summary item under When is reached from path S at
   /// call E (constant arguments and the path's facts allow it).
   virtual bool allowsHere(const dataflow::PathState &S,
@@ -80,7 +82,7 @@ struct CalleeEffects {
 struct Reacquisition {
   const dataflow::PathState &State;
   const dataflow::HeldLock &Held;
-  const std::string &Lock;
+  const LockKey &Lock;
   const SrcLoc &Loc;
   const Chain &Path;
   bool Try = false;
@@ -95,7 +97,7 @@ struct Reacquisition {
 struct Rerelease {
   const dataflow::PathState &State;
   const dataflow::ReleaseMark &Previous;
-  const std::string &Lock;
+  const LockKey &Lock;
   const std::string &Text;
   const SrcLoc &Loc;
   const Chain &Path;
@@ -120,11 +122,11 @@ public:
                                 const WitnessStep &Step,
                                 dataflow::PathState &S) {}
   /// Lock's last hold on S was released at Loc.
-  virtual void onReleased(dataflow::PathState &S, const std::string &Lock,
+  virtual void onReleased(dataflow::PathState &S, const LockKey &Lock,
                           const SrcLoc &Loc) {}
   /// An acquisition through a callee that returned holding Lock (an
   /// acquiring wrapper).
-  virtual void onAcquiredThroughCall(const std::string &Lock) {}
+  virtual void onAcquiredThroughCall(const LockKey &Lock) {}
   virtual void onReacquire(const Reacquisition &R) {}
   virtual void onRerelease(const Rerelease &R) {}
   /// The states at the function's exit, before its summary is built.

@@ -66,10 +66,6 @@ void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
     S.Binds.erase(V);
 }
 
-void intersectSorted(std::vector<Symbol> &A, const std::vector<Symbol> &B) {
-  std::erase_if(A, [&](Symbol L) { return !std::binary_search(B.begin(), B.end(), L); });
-}
-
 bool intersectInto(PathState &A, const PathState &B) {
   bool Changed = false;
   std::vector<FactValue> Kept;
@@ -164,18 +160,18 @@ bool joinInto(StateSet &Set, PathState S, std::string Sig, size_t Limit,
   return true;
 }
 
-std::vector<Symbol> droppedOnEntry(const PathState &S) {
-  std::vector<Symbol> Out;
+std::vector<LockKey> droppedOnEntry(const PathState &S) {
+  std::vector<LockKey> Out;
   for (const ReleaseMark &R : S.Released)
     if (!R.AcquiredHere)
       Out.push_back(R.Lock);
   return Out; // Released is sorted by lock.
 }
 
-std::vector<Symbol> droppedThroughCall(const PathState &S,
-                                       const std::vector<Symbol> &CalleeDropped) {
-  std::vector<Symbol> Out = droppedOnEntry(S);
-  for (Symbol L : CalleeDropped)
+std::vector<LockKey> droppedThroughCall(const PathState &S,
+                                        const std::vector<LockKey> &CalleeDropped) {
+  std::vector<LockKey> Out = droppedOnEntry(S);
+  for (const LockKey &L : CalleeDropped)
     if (!L.empty() && !S.findHeld(L))
       Out.push_back(L);
   std::sort(Out.begin(), Out.end());

@@ -3,6 +3,7 @@
 #define LOCKWISE_ENGINE_PATHSTATE_H
 
 #include "engine/Analysis.h"
+#include "engine/LockKey.h"
 #include "engine/RuleIndex.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -42,7 +43,7 @@ struct HeldLock {
   bool Maybe = false;
   int8_t Owner = OwnerNone; ///< Whose instance (LockRef::Owner).
   Symbol Holder; ///< Where the object is held (SummaryAcquire::Holder).
-  Symbol Lock;
+  LockKey Lock;
   Mode LockMode = Mode::Exclusive;
   unsigned Count = 1;
   bool Recursive = false;
@@ -51,7 +52,7 @@ struct HeldLock {
 };
 
 struct ReleaseMark {
-  Symbol Lock;
+  LockKey Lock;
   SrcLoc Loc;
   bool AcquiredHere = false;
   /// How the release spelled the lock ("&old_q->lock"); empty when only a
@@ -62,7 +63,7 @@ struct ReleaseMark {
 struct PendingTry {
   int TryId = -1;
   int8_t Owner = OwnerNone;
-  Symbol Lock;
+  LockKey Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool SuccessIsZero = false;
@@ -121,7 +122,7 @@ struct PathState {
   std::optional<SrcLoc> LastReturn;
   /// Locks a branch found held ("if (p2m_locked_by_me(p2m))"): the caller
   /// holds them on this path.  Sorted.
-  std::vector<Symbol> Assumed;
+  std::vector<LockKey> Assumed;
   /// Parameters (by index) this path has assigned: a branch fact on one
   /// says nothing about what the caller passed ("while (len) ... len -=
   /// done;" then "return true" is not "when len == 0").
@@ -154,11 +155,11 @@ struct PathState {
   std::string signature() const {
     std::string S;
     for (const HeldLock &H : Held)
-      S += H.Lock + (H.LockMode == Mode::Shared ? "/r" : "/w") +
+      S += H.Lock.str() + (H.LockMode == Mode::Shared ? "/r" : "/w") +
            std::to_string(std::min(H.Count, 2u)) + ";";
     S += "|";
     for (const ReleaseMark &R : Released)
-      S += R.Lock + (R.AcquiredHere ? "+" : "-") + ";";
+      S += R.Lock.str() + (R.AcquiredHere ? "+" : "-") + ";";
     S += "|";
     for (const PendingTry &P : Pending)
       S += std::to_string(P.TryId) + ";";
@@ -188,16 +189,16 @@ struct PathState {
       P = std::shared_ptr<CheckPathState>(P->clone());
     return static_cast<T &>(*P);
   }
-  HeldLock *findHeld(const std::string &L) {
+  HeldLock *findHeld(const LockKey &L) {
     for (HeldLock &H : Held)
       if (H.Lock == L)
         return &H;
     return nullptr;
   }
-  const HeldLock *findHeld(const std::string &L) const {
+  const HeldLock *findHeld(const LockKey &L) const {
     return const_cast<PathState *>(this)->findHeld(L);
   }
-  ReleaseMark *findReleased(const std::string &L) {
+  ReleaseMark *findReleased(const LockKey &L) {
     for (ReleaseMark &R : Released)
       if (R.Lock == L)
         return &R;
@@ -212,14 +213,14 @@ struct PathState {
   void addHeld(HeldLock H) {
     auto It = std::lower_bound(
         Held.begin(), Held.end(), H.Lock,
-        [](const HeldLock &A, const std::string &L) { return A.Lock < L; });
+        [](const HeldLock &A, const LockKey &L) { return A.Lock < L; });
     Held.insert(It, std::move(H));
   }
   void setReleased(ReleaseMark M) {
     std::erase_if(Released, [&](const ReleaseMark &R) { return R.Lock == M.Lock; });
     auto It = std::lower_bound(
         Released.begin(), Released.end(), M.Lock,
-        [](const ReleaseMark &A, const std::string &L) { return A.Lock < L; });
+        [](const ReleaseMark &A, const LockKey &L) { return A.Lock < L; });
     Released.insert(It, std::move(M));
   }
   void addFact(FactValue F) {
@@ -239,7 +240,10 @@ void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
                   uint64_t ChangedBits = 0);
 
 /// Keeps in A what B also has (both sorted).
-void intersectSorted(std::vector<Symbol> &A, const std::vector<Symbol> &B);
+template <class T>
+void intersectSorted(std::vector<T> &A, const std::vector<T> &B) {
+  std::erase_if(A, [&](const T &X) { return !std::binary_search(B.begin(), B.end(), X); });
+}
 
 /// Intersects the facts and bindings of B into A; true if A changed.
 bool intersectInto(PathState &A, const PathState &B);
@@ -277,13 +281,13 @@ bool joinInto(StateSet &Set, PathState S, std::string Sig, size_t Limit,
               bool &Overflow);
 
 /// Locks held on entry that this path has released and not taken again.
-std::vector<Symbol> droppedOnEntry(const PathState &S);
+std::vector<LockKey> droppedOnEntry(const PathState &S);
 
 /// What a callee dropped before an acquisition, seen from the caller: the
 /// caller's own dropped entry locks, and the callee's that the caller does
 /// not hold itself (so they were held by the caller's callers).
-std::vector<Symbol> droppedThroughCall(const PathState &S,
-                                       const std::vector<Symbol> &CalleeDropped);
+std::vector<LockKey> droppedThroughCall(const PathState &S,
+                                        const std::vector<LockKey> &CalleeDropped);
 
 } // namespace lockwise::dataflow
 

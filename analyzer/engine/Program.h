@@ -3,6 +3,7 @@
 #define LOCKWISE_ENGINE_PROGRAM_H
 
 #include "engine/CallbackFlags.h"
+#include "engine/LockKey.h"
 #include "facts/Facts.h"
 
 #include <map>
@@ -62,6 +63,14 @@ public:
   /// The canonical class of a lock reference (docs/design.md names); "" for
   /// parameters, locals and unknown locks.
   std::string className(const LockRef &R) const;
+  /// The lockset key of a lock reference: its class, or a parameter's
+  /// lock; none for locals and unknown locks.
+  LockKey lockKey(const LockRef &R) const {
+    if (R.K == LockRef::Param)
+      return R.ParamIndex < 0 ? LockKey() : LockKey::ofParam(R.ParamIndex);
+    std::string C = className(R);
+    return C.empty() ? LockKey() : LockKey::ofClass(Symbol(C));
+  }
 
   /// Every function a call event may reach: the direct callee, or every
   /// function assigned to the function pointer anywhere in the program.

@@ -78,8 +78,8 @@ void commitFunction(const std::string &Key, FunctionAnalysis &A,
   if (Options.QueryTables) {
     std::vector<FunctionAcquire> &Out = R.Acquires[Key];
     for (const SummaryAcquire &Acq : Final.Acquires)
-      if (!isParamLock(Acq.Lock))
-        Out.push_back({Acq.Lock, Acq.Witness.size() == 1, Acq.Witness});
+      if (!Acq.Lock.isParam())
+        Out.push_back({Acq.Lock.cls(), Acq.Witness.size() == 1, Acq.Witness});
   }
   for (auto &[K, E] : A.Obs.Edges) {
     auto It = R.Edges.find(K);

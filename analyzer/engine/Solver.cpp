@@ -77,7 +77,7 @@ PathState FunctionAnalysis::entryState() const {
     return S;
   for (const auto &[Lock, Field] : It->second) {
     HeldLock H;
-    H.Lock = Lock;
+    H.Lock = LockKey::ofClass(Symbol(Lock));
     H.Owner = OwnerAny;
     H.Reentered = true;
     H.Recursive = Rules.RecursiveLocks.count(Lock) != 0;
@@ -94,7 +94,7 @@ void FunctionAnalysis::heldTests() {
   for (const Block &B : F.Blocks)
     for (const Event &E : B.Events)
       if (E.Kind == EventKind::HeldTest && E.TryId >= 0)
-        if (std::string L = lockName(E.Lock); !L.empty())
+        if (LockKey L = lockKey(E.Lock); !L.empty())
           HeldTests[E.TryId] = L;
 }
 

@@ -1,7 +1,8 @@
 //===- Summary.h - What callers need to know about a function -------------===//
 //
 // Summaries are context-free and parameterised: a lock reached through a
-// pointer parameter is named "$N" and substituted at each call site, so
+// pointer parameter is named by its index (LockKey::ofParam()) and
+// substituted at each call site, so
 // wrappers (pod_lock(p), mm_lock(pod, ...), a ring_lock(r) helper) name the
 // caller's lock.
 //
@@ -10,6 +11,7 @@
 #define LOCKWISE_ENGINE_SUMMARY_H
 
 #include "engine/Analysis.h"
+#include "engine/LockKey.h"
 
 #include <algorithm>
 #include <memory>
@@ -44,7 +46,7 @@ using ParamConditions = std::vector<ParamCondition>;
 
 struct SummaryAcquire {
   ParamConditions When;
-  Symbol Lock;
+  LockKey Lock;
   Mode LockMode = Mode::Exclusive;
   bool Try = false;
   bool Recursive = false;
@@ -58,7 +60,7 @@ struct SummaryAcquire {
   /// Locks held on entry that every path releases before this acquisition
   /// (do_tasklet_work() drops tasklet_lock around the tasklet's handler):
   /// a caller holding them adds no order edge to it.  Sorted.
-  std::vector<Symbol> Dropped;
+  std::vector<LockKey> Dropped;
   /// The exclusive_contexts (rules) every chain to it runs through, one bit
   /// per context: a caller in a context of the same group that excludes
   /// them cannot reach it.
@@ -77,7 +79,7 @@ struct SummaryAcquire {
 };
 
 struct HeldOnReturn {
-  Symbol Lock;
+  LockKey Lock;
   Mode LockMode = Mode::Exclusive;
   bool Recursive = false;
   bool Atomic = false;
@@ -99,18 +101,18 @@ struct HeldOnReturn {
 struct Outcome {
   ParamConditions When;
   std::vector<HeldOnReturn> Acquired;  ///< Held on return, not on entry.
-  std::vector<Symbol> Released;   ///< Held on entry, released.
+  std::vector<LockKey> Released;   ///< Held on entry, released.
   /// Released on some of the paths a caller cannot tell apart, by a
   /// function that never takes the lock (put_gfn() returns early for a
   /// non-translated domain): released if the caller holds it.
-  std::vector<Symbol> MaybeReleased;
+  std::vector<LockKey> MaybeReleased;
   /// What these paths return: 0 (zero/NULL), 1 (non-zero), -1 unknown.  A
   /// caller testing the result picks the matching outcomes (a wrapper that
   /// returns NULL or the locked object).
   int Returns = -1;
   bool operator==(const Outcome &) const = default;
   /// Whether these paths return holding Lock.
-  bool holds(const std::string &Lock) const {
+  bool holds(const LockKey &Lock) const {
     return std::any_of(Acquired.begin(), Acquired.end(),
                        [&](const HeldOnReturn &H) { return H.Lock == Lock; });
   }
@@ -119,8 +121,8 @@ struct Outcome {
 /// An order edge that only the caller can decide: one end is a parameter's
 /// lock, or the acquired lock is recursive and may already be held.
 struct DeferredEdge {
-  Symbol From;
-  Symbol To;
+  LockKey From;
+  LockKey To;
   bool RecursiveTarget = false;
   Chain Witness;
   size_t ToStart = 0;
@@ -157,14 +159,14 @@ struct Summary {
   /// ("&evtchn->lock"), so that a caller can spell them with its
   /// arguments: two releases through the wrapper of two instances are not
   /// a double unlock.
-  std::map<Symbol, Symbol> ReleaseText;
+  std::map<LockKey, Symbol> ReleaseText;
   /// Check Slot's part, or null.
   template <class T> const T *check(unsigned Slot) const {
     return Slot < Checks.size() ? static_cast<const T *>(Checks[Slot].get())
                                 : nullptr;
   }
   /// How the function spells Lock when releasing it from entry, or "".
-  std::string releaseText(Symbol Lock) const {
+  std::string releaseText(const LockKey &Lock) const {
     auto It = ReleaseText.find(Lock);
     return It == ReleaseText.end() ? std::string() : It->second.str();
   }
@@ -189,20 +191,20 @@ struct Summary {
   /// Locks some outcome releases without acquiring: the function expects
   /// them possibly held on entry (it manages them across calls).
   /// Locks some outcome returns holding.
-  bool acquiresAndKeeps(const std::string &Lock) const {
+  bool acquiresAndKeeps(const LockKey &Lock) const {
     for (const Outcome &O : Outcomes)
       if (O.holds(Lock))
         return releasesFromEntry(Lock);
     return false;
   }
   /// Some outcome returns without holding Lock.
-  bool sometimesWithout(const std::string &Lock) const {
+  bool sometimesWithout(const LockKey &Lock) const {
     return std::any_of(Outcomes.begin(), Outcomes.end(),
                        [&](const Outcome &O) { return !O.holds(Lock); });
   }
-  bool releasesFromEntry(const std::string &Lock) const {
+  bool releasesFromEntry(const LockKey &Lock) const {
     for (const Outcome &O : Outcomes)
-      for (const std::string &R : O.Released)
+      for (const LockKey &R : O.Released)
         if (R == Lock)
           return true;
     return false;

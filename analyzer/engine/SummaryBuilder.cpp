@@ -110,7 +110,7 @@ void FunctionAnalysis::outcomesOf(const std::vector<PathState> &ExitStates) {
         if (!R.Text.empty())
           Out.ReleaseText.emplace(R.Lock, R.Text);
         if (Debug && Debug->summaryOf(F.Name.str()))
-          DebugReleases.insert(R.Lock + " at " + locKey(R.Loc));
+          DebugReleases.insert(R.Lock.str() + " at " + locKey(R.Loc));
       }
     O.Returns = S.ReturnValue;
     O.When = paramConditions(S);
@@ -132,11 +132,11 @@ void FunctionAnalysis::dropPartialReleases() {
   // in a lookup that locks otherwise).  Passing it up would turn every
   // caller's balanced unlock into a double unlock.  A lock the function
   // also keeps across calls (process_msg) is managed, and kept.
-  std::set<std::string> EntryReleased;
+  std::set<LockKey> EntryReleased;
   for (const Outcome &O : Out.Outcomes)
-    for (const std::string &L : O.Released)
+    for (const LockKey &L : O.Released)
       EntryReleased.insert(L);
-  for (const std::string &L : EntryReleased) {
+  for (const LockKey &L : EntryReleased) {
     bool Everywhere = true, Kept = false;
     // Unless the return value says which paths released it: "on error
     // vpci_msix_arch_print() returns without holding the lock".
@@ -172,11 +172,11 @@ void FunctionAnalysis::dropPartialHolds() {
   // manages the lock across calls; otherwise the function is unbalanced
   // (reported here as lock-leak) and its callers must not inherit the
   // lock, or one leak would hold a lock over half the program.
-  std::set<std::string> KeptSomewhere;
+  std::set<LockKey> KeptSomewhere;
   for (const Outcome &O : Out.Outcomes)
     for (const HeldOnReturn &H : O.Acquired)
       KeptSomewhere.insert(H.Lock);
-  for (const std::string &L : KeptSomewhere) {
+  for (const LockKey &L : KeptSomewhere) {
     std::set<int> HoldingReturns, OtherReturns;
     bool Distinguished = true, AllHold = true, Managed = false;
     for (const Outcome &O : Out.Outcomes) {

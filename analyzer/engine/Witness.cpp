@@ -38,22 +38,22 @@ Chain extend(const Chain &Prefix, const Chain &Suffix) {
   return Cut;
 }
 
-Chain nameParameterLock(const Chain &C, const std::string &CalleeLock,
-                        const std::string &ParamText, const std::string &Class) {
-  if (!isParamLock(CalleeLock) || Class.empty() || ParamText.empty())
+Chain nameParameterLock(const Chain &C, const LockKey &CalleeLock,
+                        const std::string &ParamText, const LockKey &Class) {
+  if (!CalleeLock.isParam() || Class.empty() || ParamText.empty())
     return C;
   Chain Out = C;
-  std::string From = "'" + ParamText + "' ", To = "'" + Class + "' ";
+  std::string From = "'" + ParamText + "' ", To = "'" + Class.str() + "' ";
   for (WitnessStep &S : Out)
     if (S.Message.str().rfind(From, 0) == 0)
       S.Message = To + S.Message.str().substr(From.size());
   return Out;
 }
 
-std::string describe(const std::string &Lock, const std::string &Text) {
-  if (isParamLock(Lock) && !Text.empty())
+std::string describe(const LockKey &Lock, const std::string &Text) {
+  if (Lock.isParam() && !Text.empty())
     return "'" + Text + "'";
-  return "'" + Lock + "'";
+  return "'" + Lock.str() + "'";
 }
 
 bool sameSites(const Chain &A, const Chain &B) {

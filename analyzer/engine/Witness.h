@@ -3,6 +3,7 @@
 #define LOCKWISE_ENGINE_WITNESS_H
 
 #include "engine/Analysis.h"
+#include "engine/LockKey.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -17,18 +18,15 @@ Symbol lockBase(llvm::StringRef Text, bool Bare = false);
 
 Chain extend(const Chain &Prefix, const Chain &Suffix);
 
-inline bool isParamLock(const std::string &L) { return !L.empty() && L[0] == '$'; }
-
-/// N of a parameter's lock "$N".
-inline unsigned paramLockIndex(const std::string &L) { return std::stoul(L.substr(1)); }
-
 /// A witness from inside a wrapper names the lock by the wrapper's
 /// parameter ('l' acquired here in mm_lock_pod); once the caller has said
 /// which lock that is, name the class instead.
-Chain nameParameterLock(const Chain &C, const std::string &CalleeLock,
-                        const std::string &ParamText, const std::string &Class);
+Chain nameParameterLock(const Chain &C, const LockKey &CalleeLock,
+                        const std::string &ParamText, const LockKey &Class);
 
-std::string describe(const std::string &Lock, const std::string &Text);
+/// How a witness step names a lock: a parameter's by its spelling, a
+/// class by its name, quoted.
+std::string describe(const LockKey &Lock, const std::string &Text);
 
 bool sameSites(const Chain &A, const Chain &B);
 

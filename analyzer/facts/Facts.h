@@ -85,7 +85,8 @@ struct ArgInfo {
   uint64_t ParamMask = 0;
   Symbol Function;    ///< The argument designates this function.
   /// A pointer to a struct rules' class_by_holder names: where the object
-  /// is held (LockIdentity::holderOf()), "$N" for the caller's parameter N.
+  /// is held (LockIdentity::holderOf()); empty when unknown or when it is
+  /// the caller's parameter (Origin says which).
   Symbol Holder;
   /// Which object a pointer argument designates, when the function knows
   /// (FieldGroup::Object): one it allocated, or a struct embedded in
@@ -247,6 +248,13 @@ struct Block {
   /// last successor is the default, where none of the others holds.
   std::vector<Condition> CaseConds;
 };
+
+/// The function a function key names.  A key is the function's name, or
+/// for one with internal linkage "name@file" (two files' static functions
+/// of one name are two functions); the frontend's functionKey() makes it.
+inline llvm::StringRef functionNameOf(llvm::StringRef Key) {
+  return Key.take_until([](char C) { return C == '@'; });
+}
 
 struct FunctionFacts {
   Symbol Key;  ///< "name" (external) or "name@file" (static).

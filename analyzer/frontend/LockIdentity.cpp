@@ -230,57 +230,72 @@ int8_t LockIdentity::originOf(const Expr *E, const FunctionDecl *FD,
       return T == originOf(CO->getFalseExpr(), FD, Depth) ? T : OwnerAny;
     }
     if (auto *CE = dyn_cast<CallExpr>(E)) {
-      const FunctionDecl *Callee = CE->getDirectCallee();
-      if (!Callee || !Callee->getIdentifier())
-        return OwnerAny;
-      if (RunningContext.contains(Callee->getName()))
-        return OwnerCurrent;
-      if (Transparent.contains(Callee->getName()) && CE->getNumArgs() > 0) {
-        E = CE->getArg(0);
-        continue;
-      }
-      if (Depth > 24)
-        return OwnerAny;
-      unsigned NullArgs = 0;
-      for (unsigned I = 0; I < CE->getNumArgs() && I < 32; ++I)
-        if (CE->getArg(I)->isNullPointerConstant(
-                Callee->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
-          NullArgs |= 1u << I;
-      int8_t R = returnedOrigin(Callee, NullArgs, Depth);
-      if (R >= 0 && (unsigned)R < CE->getNumArgs()) {
-        E = CE->getArg(R);
-        continue;
-      }
-      return R == OwnerCurrent ? OwnerCurrent : OwnerAny;
+      const Expr *Next = nullptr;
+      int8_t O = originThroughCall(CE, Depth, Next);
+      if (!Next)
+        return O;
+      E = Next;
+      continue;
     }
     if (auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
       if (!VD || !VD->hasLocalStorage() || !FD || !FD->hasBody())
         return OwnerAny;
-      // Every value the variable gets must agree: its initialiser (or the
-      // caller's argument, for a parameter) and each plain assignment.
-      if (!Visiting.insert(VD).second)
-        return OwnerAny;
-      Agreement<int8_t> Values(OwnerAny);
-      auto Agree = [&](int8_t O) { Values.add(O); };
-      if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
-        auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
-        bool Ours = Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
-        unsigned Index = PVD->getFunctionScopeIndex();
-        // Passed as NULL: no object, so no say in whose the value is.
-        if (!Ours || Index >= 32 || !((NullParams >> Index) & 1))
-          Agree(Ours ? (int8_t)std::min(Index, 63u) : (int8_t)OwnerAny);
-      } else if (VD->getInit()) {
-        Agree(originOf(VD->getInit(), FD, Depth));
-      }
-      for (const Expr *Value : assignedValues(VD, FD))
-        Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
-      Visiting.erase(VD);
-      return Values.result();
+      return originOfVariable(VD, FD, Depth);
     }
     return OwnerAny;
   }
   return OwnerAny;
+}
+
+int8_t LockIdentity::originThroughCall(const CallExpr *CE, int Depth,
+                                       const Expr *&Next) const {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee || !Callee->getIdentifier())
+    return OwnerAny;
+  if (RunningContext.contains(Callee->getName()))
+    return OwnerCurrent;
+  if (Transparent.contains(Callee->getName()) && CE->getNumArgs() > 0) {
+    Next = CE->getArg(0);
+    return OwnerAny;
+  }
+  if (Depth > 24)
+    return OwnerAny;
+  unsigned NullArgs = 0;
+  for (unsigned I = 0; I < CE->getNumArgs() && I < 32; ++I)
+    if (CE->getArg(I)->isNullPointerConstant(
+            Callee->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+      NullArgs |= 1u << I;
+  int8_t R = returnedOrigin(Callee, NullArgs, Depth);
+  if (R >= 0 && (unsigned)R < CE->getNumArgs()) {
+    Next = CE->getArg(R);
+    return OwnerAny;
+  }
+  return R == OwnerCurrent ? OwnerCurrent : OwnerAny;
+}
+
+int8_t LockIdentity::originOfVariable(const VarDecl *VD, const FunctionDecl *FD,
+                                      int Depth) const {
+  // Every value the variable gets must agree: its initialiser (or the
+  // caller's argument, for a parameter) and each plain assignment.
+  if (!Visiting.insert(VD).second)
+    return OwnerAny;
+  Agreement<int8_t> Values(OwnerAny);
+  auto Agree = [&](int8_t O) { Values.add(O); };
+  if (auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
+    auto *Owner = dyn_cast<FunctionDecl>(PVD->getDeclContext());
+    bool Ours = Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
+    unsigned Index = PVD->getFunctionScopeIndex();
+    // Passed as NULL: no object, so no say in whose the value is.
+    if (!Ours || Index >= 32 || !((NullParams >> Index) & 1))
+      Agree(Ours ? (int8_t)std::min(Index, 63u) : (int8_t)OwnerAny);
+  } else if (VD->getInit()) {
+    Agree(originOf(VD->getInit(), FD, Depth));
+  }
+  for (const Expr *Value : assignedValues(VD, FD))
+    Agree(Value ? originOf(Value, FD, Depth) : (int8_t)OwnerAny);
+  Visiting.erase(VD);
+  return Values.result();
 }
 
 std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const {
@@ -293,14 +308,21 @@ std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const 
   if (Type == HolderTypes.end())
     return "";
   const llvm::StringSet<> &Constructors = Type->second;
-  std::function<std::string(const Expr *, int)> Of = [&](const Expr *X,
-                                                         int Depth) -> std::string {
+  // Where a value comes from: a place, or a parameter of FD (which two
+  // values must agree on like a place).  {}: not known.
+  struct Place {
+    std::string Where;
+    int Param = -1;
+    bool operator==(const Place &) const = default;
+  };
+  std::function<Place(const Expr *, int)> Of = [&](const Expr *X,
+                                                   int Depth) -> Place {
     X = stripCasts(X);
     if (!X || Depth > 16)
-      return "";
+      return {};
     if (auto *CO = dyn_cast<ConditionalOperator>(X)) {
-      std::string T = Of(CO->getTrueExpr(), Depth + 1);
-      return T == Of(CO->getFalseExpr(), Depth + 1) ? T : "";
+      Place T = Of(CO->getTrueExpr(), Depth + 1);
+      return T == Of(CO->getFalseExpr(), Depth + 1) ? T : Place();
     }
     if (auto *SE = dyn_cast<StmtExpr>(X))
       return Of(statementExprValue(SE), Depth + 1);
@@ -308,28 +330,28 @@ std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const 
       const FunctionDecl *Callee = CE->getDirectCallee();
       if (!Callee || !Callee->getIdentifier() ||
           !Constructors.contains(Callee->getName()))
-        return "";
-      return Callee->getName().str() + "() in " +
-             (FD && FD->getIdentifier() ? FD->getName().str() : "?");
+        return {};
+      return {Callee->getName().str() + "() in " +
+              (FD && FD->getIdentifier() ? FD->getName().str() : "?")};
     }
     if (isa<MemberExpr>(X) || isa<ArraySubscriptExpr>(X)) {
       LockRef R = resolveObject(X, FD, 0);
       if (R.K != LockRef::Type && R.K != LockRef::Global)
-        return "";
-      return R.Path.empty() ? R.Root.str() : R.Root.str() + "." + R.Path.str();
+        return {};
+      return {R.Path.empty() ? R.Root.str() : R.Root.str() + "." + R.Path.str()};
     }
     auto *DRE = dyn_cast<DeclRefExpr>(X);
     auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
     if (!VD)
-      return "";
+      return {};
     if (auto *PVD = dyn_cast<ParmVarDecl>(VD))
-      return "$" + std::to_string(PVD->getFunctionScopeIndex());
+      return {"", static_cast<int>(PVD->getFunctionScopeIndex())};
     if (VD->hasGlobalStorage())
-      return VD->getName().str();
+      return {VD->getName().str()};
     if (!FD || !FD->hasBody() || !Visiting.insert(VD).second)
-      return "";
+      return {};
     // Every value the local gets must agree.
-    Agreement<std::string> Values("");
+    Agreement<Place> Values(Place{});
     if (VD->getInit())
       Values.add(Of(VD->getInit(), Depth + 1));
     for (const Expr *Value : assignedValues(VD, FD)) {
@@ -337,12 +359,12 @@ std::string LockIdentity::holderOf(const Expr *E, const FunctionDecl *FD) const 
       if (Value && Value->isNullPointerConstant(FD->getASTContext(),
                                                 Expr::NPC_ValueDependentIsNotNull))
         continue;
-      Values.add(Value ? Of(Value, Depth + 1) : "");
+      Values.add(Value ? Of(Value, Depth + 1) : Place());
     }
     Visiting.erase(VD);
     return Values.result();
   };
-  return Of(E, 0);
+  return Of(E, 0).Where;
 }
 
 std::string LockIdentity::recordName(QualType T) {
@@ -373,6 +395,29 @@ std::string joinPath(const std::vector<PathStep> &Steps, size_t Count) {
     Out += Steps[I].Name;
   }
   return Out;
+}
+
+/// Appends to R the member path collected from the lock outwards.
+void appendPath(LockRef &R, const std::vector<PathStep> &Reversed,
+                const LockIdentity &Ids) {
+  // Steps run outer (root side) to inner (lock side); stop at the first
+  // lock-typed object: a lock inside a lock type is that lock type.
+  std::vector<PathStep> Steps(Reversed.rbegin(), Reversed.rend());
+  size_t Keep = Steps.size();
+  for (size_t I = 0; I < Steps.size(); ++I)
+    if (Ids.isLockType(Steps[I].Type)) {
+      Keep = I + 1;
+      break;
+    }
+  std::string Path = joinPath(Steps, Keep);
+  if (!Path.empty()) {
+    if (R.K == LockRef::Param) {
+      // p->lock where p points at a non-lock struct never gets here (that
+      // is a Type root); a path under a parameter's lock object is dropped.
+    } else {
+      R.Path = R.Path.empty() ? Path : R.Path + "." + Path;
+    }
+  }
 }
 } // namespace
 
@@ -467,37 +512,10 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
     }
     if (auto *DRE = dyn_cast<DeclRefExpr>(Cur)) {
       auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (!VD) {
+      if (!VD)
         R.K = LockRef::Unknown;
-        break;
-      }
-      QualType VT = VD->getType();
-      if (VD->hasGlobalStorage() && !VD->isStaticLocal()) {
-        R.K = LockRef::Global;
-        R.Root = VD->getName().str();
-        R.StaticGlobal = !VD->isExternallyVisible();
-        if (R.StaticGlobal)
-          R.File = SM.getFilename(SM.getExpansionLoc(VD->getLocation())).str();
-      } else if (VD->isStaticLocal()) {
-        R.K = LockRef::Global;
-        R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");
-      } else if (VT->isRecordType() && !isLockType(VT)) {
-        R.K = LockRef::Type;
-        R.Root = recordName(VT);
-        R.Owner = OwnerAny;
-      } else {
-        R.K = LockRef::Local;
-        R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");
-      }
-      // A struct-typed global reached by '.' is still named by its tag when
-      // the lock is a member: docs/design.md names member locks tag.field.
-      if (R.K == LockRef::Global && !Reversed.empty() && VT->isRecordType() &&
-          !isLockType(VT)) {
-        R.K = LockRef::Type;
-        R.Root = recordName(VT);
-        R.StaticGlobal = false;
-        R.File = Symbol();
-      }
+      else
+        R = variableRoot(VD, FD, /*HasMembers=*/!Reversed.empty());
       break;
     }
     R.K = LockRef::Unknown;
@@ -506,26 +524,42 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
   }
   if (R.K == LockRef::None)
     R.K = LockRef::Unknown;
+  appendPath(R, Reversed, *this);
+  return R;
+}
 
-  // Steps run outer (root side) to inner (lock side); stop at the first
-  // lock-typed object: a lock inside a lock type is that lock type.
-  std::vector<PathStep> Steps(Reversed.rbegin(), Reversed.rend());
-  size_t Keep = Steps.size();
-  for (size_t I = 0; I < Steps.size(); ++I)
-    if (isLockType(Steps[I].Type)) {
-      Keep = I + 1;
-      break;
-    }
-  std::string Path = joinPath(Steps, Keep);
-  if (!Path.empty()) {
-    if (R.K == LockRef::Param) {
-      // p->lock where p points at a non-lock struct never gets here (that
-      // is a Type root); a path under a parameter's lock object is dropped.
-    } else {
-      R.Path = R.Path.empty() ? Path : R.Path + "." + Path;
-    }
+LockRef LockIdentity::variableRoot(const VarDecl *VD, const FunctionDecl *FD,
+                                   bool HasMembers) const {
+  LockRef R;
+  QualType VT = VD->getType();
+  if (VD->hasGlobalStorage() && !VD->isStaticLocal()) {
+    R.K = LockRef::Global;
+    R.Root = VD->getName().str();
+    R.StaticGlobal = !VD->isExternallyVisible();
+    if (R.StaticGlobal)
+      R.File = SM.getFilename(SM.getExpansionLoc(VD->getLocation())).str();
+  } else if (VD->isStaticLocal()) {
+    R.K = LockRef::Global;
+    R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");
+  } else if (VT->isRecordType() && !isLockType(VT)) {
+    R.K = LockRef::Type;
+    R.Root = recordName(VT);
+    R.Owner = OwnerAny;
+  } else {
+    R.K = LockRef::Local;
+    R.Root = VD->getName().str() + "@" + (FD ? FD->getName().str() : "");
+  }
+  // A struct-typed global reached by '.' is still named by its tag when
+  // the lock is a member: docs/design.md names member locks tag.field.
+  if (R.K == LockRef::Global && HasMembers && VT->isRecordType() &&
+      !isLockType(VT)) {
+    R.K = LockRef::Type;
+    R.Root = recordName(VT);
+    R.StaticGlobal = false;
+    R.File = Symbol();
   }
   return R;
 }
+
 
 } // namespace lockwise

@@ -62,9 +62,10 @@ public:
   /// Where the object a pointer argument E designates is held, for a struct
   /// rules' class_by_holder names (ArgInfo::Holder): the member or global
   /// the pointer is loaded from ("domain.iomem_caps", "vcpu.vpci.mem"), a
-  /// constructor call ("rangeset_new() in modify_bars"), "$N" for FD's
-  /// parameter N (the caller knows), or "" when values disagree or are not
-  /// known.  Locals count when every value they get agrees.
+  /// constructor call ("rangeset_new() in modify_bars"), or "" when it is
+  /// FD's parameter (the caller knows: the engine asks it), when values
+  /// disagree or are not known.  Locals count when every value they get
+  /// agrees.
   std::string holderOf(const clang::Expr *E, const clang::FunctionDecl *FD) const;
 
   /// How FD's body writes local variables: the values plainly assigned
@@ -85,6 +86,17 @@ private:
                         int Depth) const;
   int8_t originOf(const clang::Expr *E, const clang::FunctionDecl *FD,
                   int Depth) const;
+  /// The root of a lock path that is variable VD (global, static local,
+  /// struct-typed local or a lock variable); HasMembers: reached by '.'.
+  LockRef variableRoot(const clang::VarDecl *VD, const clang::FunctionDecl *FD,
+                       bool HasMembers) const;
+  /// originOf() at a call: the origin the call decides, or (Next set) the
+  /// argument whose origin the callee returns.
+  int8_t originThroughCall(const clang::CallExpr *CE, int Depth,
+                           const clang::Expr *&Next) const;
+  /// originOf() of a local variable or parameter: what all its values say.
+  int8_t originOfVariable(const clang::VarDecl *VD, const clang::FunctionDecl *FD,
+                          int Depth) const;
   /// What FD returns, in its own terms (a parameter index, OwnerCurrent or
   /// OwnerAny): the origin every returned value agrees on, a returned NULL
   /// and parameters a call passes as NULL (bit N of NullArgs) agreeing

@@ -7,6 +7,8 @@
 #include "engine/Conditions.h"
 #include "engine/FunctionAnalysis.h"
 #include "engine/Limits.h"
+#include "engine/LockKey.h"
+#include "engine/Program.h"
 #include "engine/PathState.h"
 #include "engine/Witness.h"
 
@@ -24,7 +26,7 @@ FactValue fact(const std::string &Key, bool Value) {
 PathState holding(const std::string &Lock) {
   PathState S;
   HeldLock H;
-  H.Lock = Lock;
+  H.Lock = LockKey::ofClass(Symbol(Lock));
   H.Site = std::make_shared<const Chain>();
   S.addHeld(H);
   return S;
@@ -218,6 +220,43 @@ TEST(Cfg, BackEdgesAndTheirLoops) {
   ASSERT_EQ(Loops.size(), 1u);
   EXPECT_EQ(Loops.begin()->first, std::make_pair(2u, 1u));
   EXPECT_EQ(Loops.begin()->second, (std::set<unsigned>{1, 2}));
+}
+
+TEST(LockKey, ClassesAndParametersAreTypedNotSpelled) {
+  LockKey P2 = LockKey::ofParam(2), P10 = LockKey::ofParam(10);
+  LockKey Pod = LockKey::ofClass(Symbol("p2m_domain.pod.lock"));
+  // A class spelled like a parameter's printed form is still a class.
+  LockKey Tricky = LockKey::ofClass(Symbol("$2"));
+  EXPECT_TRUE(P2.isParam());
+  EXPECT_EQ(P2.param(), 2u);
+  EXPECT_FALSE(Tricky.isParam());
+  EXPECT_NE(P2, Tricky);
+  EXPECT_EQ(P2.str(), Tricky.str()); // printing is not identity
+  EXPECT_TRUE(P2.cls().empty());
+  EXPECT_EQ(Pod.cls(), "p2m_domain.pod.lock");
+  // Parameters first, by index (not by spelling: 2 before 10), then classes.
+  EXPECT_LT(P2, P10);
+  EXPECT_LT(P10, Pod);
+  EXPECT_LT(P10, Tricky);
+  EXPECT_TRUE(LockKey().empty());
+  EXPECT_FALSE(LockKey::ofParam(0).empty());
+}
+
+TEST(LockKey, ProgramMakesOneFromALockRef) {
+  Program P({});
+  LockRef Param;
+  Param.K = LockRef::Param;
+  Param.ParamIndex = 1;
+  EXPECT_EQ(P.lockKey(Param), LockKey::ofParam(1));
+  LockRef Member;
+  Member.K = LockRef::Type;
+  Member.Root = "p2m_domain";
+  Member.Path = "pod.lock";
+  EXPECT_EQ(P.lockKey(Member), LockKey::ofClass(Symbol("p2m_domain.pod.lock")));
+  LockRef Local;
+  Local.K = LockRef::Local;
+  Local.Root = "l@f";
+  EXPECT_TRUE(P.lockKey(Local).empty());
 }
 
 } // namespace

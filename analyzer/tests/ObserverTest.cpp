@@ -90,11 +90,11 @@ struct Probe : DataflowCheck {
         Out->CallsMark = true;
       }
     }
-    void onReleased(PathState &, const std::string &Lock, const SrcLoc &) override {
-      P.Seen.push_back(name() + ": released " + Lock);
+    void onReleased(PathState &, const LockKey &Lock, const SrcLoc &) override {
+      P.Seen.push_back(name() + ": released " + Lock.str());
     }
     void onReacquire(const Reacquisition &R) override {
-      P.Seen.push_back(name() + ": reacquire " + R.Lock);
+      P.Seen.push_back(name() + ": reacquire " + R.Lock.str());
     }
     void onExit(const std::vector<PathState> &Exits) override {
       P.ExitStates[name()] = Exits.size();

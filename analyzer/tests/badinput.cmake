@@ -49,3 +49,11 @@ execute_process(COMMAND ${LOCKWISE} check --no-cache --rules ${DATA}/bad_glob.js
 if(NOT rc EQUAL 2 OR NOT err MATCHES "bad_glob.jsonc:4:5: error: forbidden_while_held: invalid glob 'xs_\\[talk'")
   message(FATAL_ERROR "bad glob: expected exit 2 and FILE:LINE:COL, got ${rc}: ${err}")
 endif()
+# An invalid --exclude glob is an error like a bad --include (it was
+# dropped without a word, so nothing was excluded).
+execute_process(COMMAND ${LOCKWISE} check --no-cache --exclude "drivers/[xen"
+                        ${TD}/core/trylock.c -- -I${TD}/include
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "bad --exclude glob 'drivers/\\[xen'")
+  message(FATAL_ERROR "bad --exclude: expected exit 2 and the glob, got ${rc}: ${err}")
+endif()

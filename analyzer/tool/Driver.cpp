@@ -122,90 +122,118 @@ std::string absolute(const std::string &P) {
 
 } // namespace
 
-llvm::Expected<std::vector<CompileCommand>> selectCommands(DriverInputs &In) {
-  std::unique_ptr<CompilationDatabase> Owned;
-  CompilationDatabase *DB = nullptr;
+namespace {
+
+/// The database the inputs name: -p's, the flags after "--", or GNU C
+/// defaults for files given alone.  Owned keeps one that was opened here.
+llvm::Expected<CompilationDatabase *>
+inputDatabase(DriverInputs &In, std::unique_ptr<CompilationDatabase> &Owned) {
   if (!In.CompileDbPath.empty()) {
     auto Opened = openDatabase(In.CompileDbPath);
     if (!Opened)
       return Opened.takeError();
     Owned = std::move(*Opened);
-    DB = Owned.get();
-  } else if (In.FixedDb) {
-    DB = In.FixedDb.get();
-  } else if (!In.Files.empty()) {
-    // No database and no "--": parse as GNU C with default flags.
+    return Owned.get();
+  }
+  if (In.FixedDb)
+    return In.FixedDb.get();
+  if (!In.Files.empty()) {
     std::string Error;
     Owned = FixedCompilationDatabase::loadFromBuffer(".", "-std=gnu11", Error);
-    DB = Owned.get();
-  } else {
-    return llvm::createStringError(std::errc::invalid_argument,
-                                   "no input: give -p <compile database> or "
-                                   "source files");
+    return Owned.get();
   }
+  return llvm::createStringError(std::errc::invalid_argument,
+                                 "no input: give -p <compile database> or "
+                                 "source files");
+}
 
+/// One command per file, by absolute path: the files given, or every C
+/// source of the database.
+llvm::Expected<std::map<std::string, CompileCommand>>
+commandsByFile(CompilationDatabase &DB, const std::vector<std::string> &Files) {
+  std::map<std::string, CompileCommand> Commands;
+  for (const std::string &F : Files) {
+    std::string Abs = absolute(F);
+    if (!llvm::sys::fs::exists(Abs))
+      return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                     "no such file: '%s'", F.c_str());
+    std::vector<CompileCommand> Cmds = DB.getCompileCommands(Abs);
+    if (Cmds.empty())
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "'%s' is not in the compilation database",
+                                     F.c_str());
+    Commands.emplace(Abs, Cmds.front());
+  }
+  if (!Files.empty())
+    return Commands;
+  for (CompileCommand &C : DB.getAllCompileCommands()) {
+    llvm::SmallString<256> P(C.Filename);
+    if (!llvm::sys::path::is_absolute(P))
+      llvm::sys::fs::make_absolute(C.Directory, P);
+    llvm::sys::path::remove_dots(P, true);
+    llvm::StringRef Ext = llvm::sys::path::extension(P);
+    if (Ext != ".c" && Ext != ".cc" && Ext != ".cpp" && Ext != ".cxx")
+      continue;
+    Commands.emplace(std::string(P), C);
+  }
+  return Commands;
+}
+
+/// --include / --exclude globs; a bad one is an error naming its option.
+llvm::Expected<std::vector<llvm::GlobPattern>>
+pathGlobs(const std::vector<std::string> &Globs, const char *Option) {
+  std::vector<llvm::GlobPattern> Out;
+  for (const std::string &G : Globs) {
+    auto P = llvm::GlobPattern::create(G);
+    if (!P)
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "bad %s glob '%s': %s", Option, G.c_str(),
+                                     llvm::toString(P.takeError()).c_str());
+    Out.push_back(std::move(*P));
+  }
+  return Out;
+}
+
+/// A glob matches the absolute path or any path suffix of it, so
+/// "drivers/xen/**" works from any root.
+bool matchesAny(const std::vector<llvm::GlobPattern> &Globs,
+                llvm::StringRef Path) {
+  for (const llvm::GlobPattern &G : Globs)
+    for (llvm::StringRef P = Path;;) {
+      if (G.match(P))
+        return true;
+      size_t Slash = P.find('/');
+      if (Slash == llvm::StringRef::npos)
+        break;
+      P = P.drop_front(Slash + 1);
+    }
+  return false;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<CompileCommand>> selectCommands(DriverInputs &In) {
+  std::unique_ptr<CompilationDatabase> Owned;
+  auto DB = inputDatabase(In, Owned);
+  if (!DB)
+    return DB.takeError();
   // One command per file, in file order: the result must not depend on the
   // database's order or on --jobs.
-  std::map<std::string, CompileCommand> Commands;
-  if (!In.Files.empty()) {
-    for (const std::string &F : In.Files) {
-      std::string Abs = absolute(F);
-      if (!llvm::sys::fs::exists(Abs))
-        return llvm::createStringError(std::errc::no_such_file_or_directory,
-                                       "no such file: '%s'", F.c_str());
-      std::vector<CompileCommand> Cmds = DB->getCompileCommands(Abs);
-      if (Cmds.empty())
-        return llvm::createStringError(std::errc::invalid_argument,
-                                       "'%s' is not in the compilation database",
-                                       F.c_str());
-      Commands.emplace(Abs, Cmds.front());
-    }
-  } else {
-    for (CompileCommand &C : DB->getAllCompileCommands()) {
-      llvm::SmallString<256> P(C.Filename);
-      if (!llvm::sys::path::is_absolute(P))
-        llvm::sys::fs::make_absolute(C.Directory, P);
-      llvm::sys::path::remove_dots(P, true);
-      llvm::StringRef Ext = llvm::sys::path::extension(P);
-      if (Ext != ".c" && Ext != ".cc" && Ext != ".cpp" && Ext != ".cxx")
-        continue;
-      Commands.emplace(std::string(P), C);
-    }
-  }
-
-  auto Matches = [](const std::vector<std::string> &Globs,
-                    const std::string &Path) {
-    for (const std::string &G : Globs) {
-      auto Pattern = llvm::GlobPattern::create(G);
-      if (!Pattern) {
-        llvm::consumeError(Pattern.takeError());
-        continue;
-      }
-      // A glob matches the absolute path or any path suffix of it, so
-      // "drivers/xen/**" works from any root.
-      llvm::StringRef P = Path;
-      while (true) {
-        if (Pattern->match(P))
-          return true;
-        size_t Slash = P.find('/');
-        if (Slash == llvm::StringRef::npos)
-          return false;
-        P = P.drop_front(Slash + 1);
-      }
-    }
-    return false;
-  };
-  for (const std::string &G : In.Include)
-    if (auto P = llvm::GlobPattern::create(G); !P)
-      return llvm::createStringError(std::errc::invalid_argument,
-                                     "bad --include glob '%s': %s", G.c_str(),
-                                     llvm::toString(P.takeError()).c_str());
+  auto Commands = commandsByFile(**DB, In.Files);
+  if (!Commands)
+    return Commands.takeError();
+  auto Include = pathGlobs(In.Include, "--include");
+  if (!Include)
+    return Include.takeError();
+  auto Exclude = pathGlobs(In.Exclude, "--exclude");
+  if (!Exclude)
+    return Exclude.takeError();
   std::vector<CompileCommand> Ordered;
   size_t Index = 0;
-  for (auto &[File, Cmd] : Commands) {
-    if (!In.Include.empty() && !Matches(In.Include, File))
+  for (auto &[File, Cmd] : *Commands) {
+    if (!Include->empty() && !matchesAny(*Include, File))
       continue;
-    if (Matches(In.Exclude, File))
+    if (matchesAny(*Exclude, File))
       continue;
     size_t This = Index++;
     if (In.ShardCount && This % In.ShardCount != In.ShardIndex - 1)

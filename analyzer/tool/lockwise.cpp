@@ -193,7 +193,7 @@ void noteIncomplete(const AnalysisResult &R) {
     std::vector<std::string> Names;
     for (const auto &[Key, Bits] : R.Incomplete)
       if (Bits & Bit)
-        Names.push_back(Key.substr(0, Key.find('@')));
+        Names.push_back(functionNameOf(Key).str());
     if (Names.empty())
       continue;
     errs() << "\n  " << Names.size() << " at the bound on " << What << ":";
