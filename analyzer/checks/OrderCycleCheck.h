@@ -11,6 +11,11 @@ public:
   const char *id() const override { return "order-cycle"; }
   const char *summary() const override;
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
+
+private:
+  /// The finding for one reported cycle, located at its closing edge.
+  Finding cycleFinding(const CheckContext &Ctx, const LockGraph::CycleReport &R,
+                       const LockEdge &Closing) const;
 };
 
 } // namespace lockwise

@@ -1,10 +1,13 @@
 //===- LockGraph.cpp ------------------------------------------------------===//
 #include "graph/LockGraph.h"
+
+#include <functional>
 #include "engine/Scc.h"
 
 #include "llvm/Support/JSON.h"
 
 #include <deque>
+#include <functional>
 
 namespace lockwise {
 
@@ -141,22 +144,68 @@ std::vector<std::vector<std::string>> LockGraph::components() const {
   return Out;
 }
 
+std::vector<std::vector<std::string>>
+LockGraph::chordlessCycles(const std::vector<std::string> &Comp,
+                           size_t MaxLength, size_t MaxCount,
+                           bool &Truncated) const {
+  std::set<std::string> In(Comp.begin(), Comp.end());
+  std::vector<std::vector<std::string>> Out;
+  std::vector<std::string> Path;
+  auto Linked = [&](const std::string &A, const std::string &B) {
+    return edge(A, B) != nullptr;
+  };
+  // W may follow Path's last lock: no edge joins it to an earlier lock of
+  // the path but W -> Path[0], which closes the cycle at W.
+  auto Chord = [&](const std::string &W) {
+    for (size_t I = 0; I < Path.size(); ++I) {
+      if (I + 1 < Path.size() && Linked(Path[I], W))
+        return true;
+      if (I > 0 && Linked(W, Path[I]))
+        return true;
+    }
+    return false;
+  };
+  std::function<void()> Extend = [&] {
+    for (const std::string &W : successors(Path.back())) {
+      if (!In.count(W) || W <= Path.front() ||
+          std::find(Path.begin(), Path.end(), W) != Path.end() || Chord(W))
+        continue;
+      if (Out.size() >= MaxCount) {
+        Truncated = true;
+        return;
+      }
+      Path.push_back(W);
+      if (Linked(W, Path.front()))
+        Out.push_back(Path);
+      else if (Path.size() < MaxLength)
+        Extend();
+      Path.pop_back();
+    }
+  };
+  for (const std::string &Start : Comp) {
+    Path = {Start};
+    Extend();
+  }
+  return Out;
+}
+
 std::vector<LockGraph::CycleReport> LockGraph::reportedCycles() const {
   std::vector<CycleReport> Out;
   for (const std::vector<std::string> &Comp : components()) {
     std::set<std::string> In(Comp.begin(), Comp.end());
     size_t CompEdges = 0;
-    std::vector<std::vector<std::string>> Pairs;
     forEachEdge([&](const std::pair<std::string, std::string> &Key,
                     const LockEdge &) {
-      if (!In.count(Key.first) || !In.count(Key.second))
-        return;
-      ++CompEdges;
-      if (Key.first < Key.second && edge(Key.second, Key.first) &&
-          !isCopyOnly({Key.first, Key.second}))
-        Pairs.push_back({Key.first, Key.second});
+      CompEdges += In.count(Key.first) && In.count(Key.second);
     });
-    if (Pairs.empty()) {
+    bool Truncated = false;
+    std::vector<std::vector<std::string>> Cycles;
+    for (std::vector<std::string> &C :
+         chordlessCycles(Comp, MaxReportedCycleLength,
+                         MaxReportedCyclesPerComponent, Truncated))
+      if (!isCopyOnly(C))
+        Cycles.push_back(std::move(C));
+    if (Cycles.empty()) {
       // The shortest cycle of the component: the shortest way back over
       // each of its edges, the first shortest in edge order.
       std::vector<std::string> Best;
@@ -173,10 +222,10 @@ std::vector<LockGraph::CycleReport> LockGraph::reportedCycles() const {
         continue;
       auto Min = std::min_element(Best.begin(), Best.end());
       std::rotate(Best.begin(), Min, Best.end());
-      Pairs.push_back(std::move(Best));
+      Cycles.push_back(std::move(Best));
     }
-    for (std::vector<std::string> &C : Pairs)
-      Out.push_back({std::move(C), Comp.size(), CompEdges});
+    for (std::vector<std::string> &C : Cycles)
+      Out.push_back({std::move(C), Comp.size(), CompEdges, Truncated});
   }
   return Out;
 }

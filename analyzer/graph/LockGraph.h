@@ -47,20 +47,35 @@ public:
   /// locks that have no consistent order.  Each sorted; sorted.
   std::vector<std::vector<std::string>> components() const;
 
+  /// Bounds of reportedCycles().
+  static constexpr size_t MaxReportedCycleLength = 4;
+  static constexpr size_t MaxReportedCyclesPerComponent = 64;
+
   /// A cycle worth one report, and the component it lies in.
   struct CycleReport {
     std::vector<std::string> Cycle; ///< Rotated to start at its smallest lock.
     size_t ComponentLocks = 0;
     size_t ComponentEdges = 0;
+    /// The component has more chordless cycles than were reported.
+    bool Truncated = false;
   };
-  /// The cycles to report, as lockdep reports the cycle an acquisition
-  /// closes rather than every cycle through it: in each component, every
-  /// two-lock cycle (an AB-BA inversion: two code paths to fix), and the
-  /// component's shortest cycle when it has none.  A component of many
-  /// locks is one finding per inversion plus the component's size, not one
-  /// finding per cycle (Xen's hypervisor has one component of 40 locks and
-  /// thousands of elementary cycles).  Deterministic.
+  /// The cycles to report: in each component, every chordless cycle of up
+  /// to MaxReportedCycleLength locks (no order edge between two of its
+  /// locks but the cycle's own), up to MaxReportedCyclesPerComponent, and
+  /// the component's shortest cycle when none is that short.  A chordless
+  /// cycle is a deadlock no shorter cycle explains: a cycle with a chord
+  /// contains a shorter one, which is reported instead (Xen's hypervisor
+  /// has one component of 40 locks and thousands of elementary cycles, a
+  /// few dozen of them chordless).  Deterministic.
   std::vector<CycleReport> reportedCycles() const;
+
+  /// The chordless cycles of component Comp with at most MaxLength locks,
+  /// each once, starting at its smallest lock, in order of that lock and
+  /// then of the path; at most MaxCount (Truncated says whether more
+  /// exist).
+  std::vector<std::vector<std::string>>
+  chordlessCycles(const std::vector<std::string> &Comp, size_t MaxLength,
+                  size_t MaxCount, bool &Truncated) const;
 
   /// Shortest path of edges from A to B (locks, A first), empty if none.
   std::vector<std::string> shortestPath(const std::string &A,

@@ -47,20 +47,43 @@ TEST(LockGraph, ComponentsAreTheLocksWithoutAConsistentOrder) {
             (std::vector<std::vector<std::string>>{{"a", "b", "c"}, {"x", "y"}}));
 }
 
-TEST(LockGraph, ReportsEachInversionAndOneCycleForAComponentWithout) {
-  // One component with two AB-BA pairs and longer cycles through them; one
-  // three-lock ring with no pair.
+TEST(LockGraph, ReportsEveryChordlessCycleOfAComponent) {
+  // One component with two AB-BA pairs and a longer cycle through them
+  // (a b c d, with chords b->a and c->b: explained by the pairs); one
+  // component of two three-lock rings sharing p->q, without chords.
   LockGraph G(withEdges({{"a", "b"}, {"b", "a"}, {"b", "c"}, {"c", "b"},
                          {"c", "d"}, {"d", "a"},
                          {"p", "q"}, {"q", "r"}, {"r", "p"}, {"q", "s"}, {"s", "p"}}));
   auto R = G.reportedCycles();
-  ASSERT_EQ(R.size(), 3u);
+  ASSERT_EQ(R.size(), 4u);
   EXPECT_EQ(R[0].Cycle, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(R[1].Cycle, (std::vector<std::string>{"b", "c"}));
   EXPECT_EQ(R[0].ComponentLocks, 4u);
   EXPECT_EQ(R[0].ComponentEdges, 6u);
   EXPECT_EQ(R[2].Cycle, (std::vector<std::string>{"p", "q", "r"}));
+  EXPECT_EQ(R[3].Cycle, (std::vector<std::string>{"p", "q", "s"}));
   EXPECT_EQ(R[2].ComponentLocks, 4u);
+  EXPECT_FALSE(R[3].Truncated);
+}
+
+TEST(LockGraph, ALongCycleIsReportedWhenNoneIsShortAndTheBoundIsSaid) {
+  // A ring of six: longer than the chordless bound, so the component's
+  // shortest cycle stands for it.
+  LockGraph Ring(withEdges({{"a", "b"}, {"b", "c"}, {"c", "d"}, {"d", "e"},
+                            {"e", "f"}, {"f", "a"}}));
+  auto R = Ring.reportedCycles();
+  ASSERT_EQ(R.size(), 1u);
+  EXPECT_EQ(R[0].Cycle.size(), 6u);
+  // Past the count bound, the rest are dropped and the reports say so.
+  std::vector<std::pair<std::string, std::string>> Pairs;
+  for (size_t I = 0; I < LockGraph::MaxReportedCyclesPerComponent + 1; ++I) {
+    std::string X = "x" + std::to_string(1000 + I);
+    Pairs.push_back({"hub", X});
+    Pairs.push_back({X, "hub"});
+  }
+  auto Many = LockGraph(withEdges(Pairs)).reportedCycles();
+  ASSERT_EQ(Many.size(), LockGraph::MaxReportedCyclesPerComponent);
+  EXPECT_TRUE(Many[0].Truncated);
 }
 
 TEST(LockGraph, AroundKeepsTheNeighbourhood) {
