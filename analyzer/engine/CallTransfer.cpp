@@ -103,7 +103,7 @@ void FunctionAnalysis::applyCalleeLocks(
     New.LockMode = A.LockMode;
     New.Try = A.Try;
     New.Recursive = Recursive;
-    New.Guarded = A.Guarded || !S.Facts.empty();
+    New.Guarded = A.Guarded || guardedBeyondParams(S);
     New.Text = Text;
     New.Witness = Path;
     New.Dropped = droppedThroughCall(S, Dropped);

@@ -74,7 +74,7 @@ SummaryAcquire FunctionAnalysis::summaryOf(const Event &E, const PathState &S,
   New.Try = E.Kind == EventKind::TryAcquire;
   New.Recursive = E.Recursive;
   New.RecursiveParam = E.RecursiveParam;
-  New.Guarded = !S.Facts.empty();
+  New.Guarded = guardedBeyondParams(S);
   New.Text = E.Lock.Text;
   New.Witness = Path;
   New.Dropped = droppedOnEntry(S);

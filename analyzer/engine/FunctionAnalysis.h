@@ -140,6 +140,9 @@ private:
   /// lock whose conditions cover it, else kept apart (up to
   /// MaxConditionalCopies).
   void summariseAcquire(SummaryAcquire New);
+  /// Whether S's branch facts include one that is not a condition on this
+  /// function's parameters (SummaryAcquire::Guarded).
+  bool guardedBeyondParams(const PathState &S) const;
   /// A callee's holder for CalleeLock (SummaryAcquire::Holder), in this
   /// function's terms: the callee's own, else what the argument its owner
   /// parameter receives is held in.

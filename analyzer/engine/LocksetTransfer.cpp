@@ -141,6 +141,22 @@ FunctionAnalysis::paramConditions(const PathState &S,
   return Out;
 }
 
+bool FunctionAnalysis::guardedBeyondParams(const PathState &S) const {
+  // The facts paramConditions() turns into conditions on parameters are
+  // the caller's to decide (its constants, its own facts): only the rest
+  // is a condition the caller cannot see.
+  for (const FactValue &Fv : S.Facts) {
+    if (Fv.MaskParam >= 0 && !(S.paramBitsChanged(Fv.MaskParam) & Fv.Mask))
+      continue;
+    bool OnParam = false;
+    for (size_t I = 0; I < F.Params.size() && !OnParam; ++I)
+      OnParam = Fv.MaskParam < 0 && Fv.Key == F.Params[I] && !S.paramBitsChanged(I);
+    if (!OnParam)
+      return true;
+  }
+  return false;
+}
+
 void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
   const LockKey Lock = New.Lock;
   if (Lock.empty())

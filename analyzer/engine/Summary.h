@@ -51,9 +51,11 @@ struct SummaryAcquire {
   bool Try = false;
   bool Recursive = false;
   int RecursiveParam = -1;
-  /// Taken only under a branch condition ("if (current->pid !=
-  /// xenwatch_pid) mutex_lock(...)"): callers cannot tell whether it happens
-  /// in their context, so it adds order edges but no double-lock.
+  /// Taken only under a branch condition that is not one on parameters
+  /// ("if (current->pid != xenwatch_pid) mutex_lock(...)"): callers cannot
+  /// tell whether it happens in their context, so it adds order edges but
+  /// no double-lock.  A condition on a parameter is in When instead, which
+  /// a caller's constants decide ("if (lock) device_lock(dev)").
   bool Guarded = false;
   Symbol Text;
   Chain Witness; ///< From the function's entry down to the acquisition.
