@@ -140,6 +140,11 @@ private:
   /// lock whose conditions cover it, else kept apart (up to
   /// MaxConditionalCopies).
   void summariseAcquire(SummaryAcquire New);
+  /// The condition on one of this function's parameters that branch fact
+  /// Fv of S stands for (a test of the parameter, or of some of its bits,
+  /// not written since), if any.
+  std::optional<ParamCondition> paramConditionOf(const PathState &S,
+                                                 const FactValue &Fv) const;
   /// Whether S's branch facts include one that is not a condition on this
   /// function's parameters (SummaryAcquire::Guarded).
   bool guardedBeyondParams(const PathState &S) const;

@@ -66,10 +66,4 @@ private:
 
 } // namespace lockwise
 
-template <> struct std::hash<lockwise::LockKey> {
-  size_t operator()(const lockwise::LockKey &K) const noexcept {
-    return K.isParam() ? K.param() : std::hash<lockwise::Symbol>()(K.cls());
-  }
-};
-
 #endif

@@ -125,36 +125,35 @@ ParamConditions
 FunctionAnalysis::paramConditions(const PathState &S,
                                   const ParamConditions &Inherited) const {
   ParamConditions Out;
-  for (const FactValue &Fv : S.Facts) {
-    if (Fv.MaskParam >= 0) {
-      if (!(S.paramBitsChanged(Fv.MaskParam) & Fv.Mask))
-        Out.push_back({Fv.MaskParam, Fv.Value, Fv.Mask});
-      continue;
-    }
-    for (size_t I = 0; I < F.Params.size(); ++I)
-      if (Fv.Key == F.Params[I] && !S.paramBitsChanged(I))
-        Out.push_back({(int)I, Fv.Value});
-  }
+  for (const FactValue &Fv : S.Facts)
+    if (std::optional<ParamCondition> C = paramConditionOf(S, Fv))
+      Out.push_back(*C);
   for (const ParamCondition &C : Inherited)
     if (std::find(Out.begin(), Out.end(), C) == Out.end())
       Out.push_back(C);
   return Out;
 }
 
-bool FunctionAnalysis::guardedBeyondParams(const PathState &S) const {
-  // The facts paramConditions() turns into conditions on parameters are
-  // the caller's to decide (its constants, its own facts): only the rest
-  // is a condition the caller cannot see.
-  for (const FactValue &Fv : S.Facts) {
-    if (Fv.MaskParam >= 0 && !(S.paramBitsChanged(Fv.MaskParam) & Fv.Mask))
-      continue;
-    bool OnParam = false;
-    for (size_t I = 0; I < F.Params.size() && !OnParam; ++I)
-      OnParam = Fv.MaskParam < 0 && Fv.Key == F.Params[I] && !S.paramBitsChanged(I);
-    if (!OnParam)
-      return true;
+std::optional<ParamCondition>
+FunctionAnalysis::paramConditionOf(const PathState &S, const FactValue &Fv) const {
+  if (Fv.MaskParam >= 0) {
+    if (S.paramBitsChanged(Fv.MaskParam) & Fv.Mask)
+      return std::nullopt;
+    return ParamCondition{Fv.MaskParam, Fv.Value, Fv.Mask};
   }
-  return false;
+  for (size_t I = 0; I < F.Params.size(); ++I)
+    if (Fv.Key == F.Params[I] && !S.paramBitsChanged(I))
+      return ParamCondition{(int)I, Fv.Value};
+  return std::nullopt;
+}
+
+bool FunctionAnalysis::guardedBeyondParams(const PathState &S) const {
+  // The facts that are conditions on parameters are the caller's to
+  // decide (its constants, its own facts): only the rest is a condition
+  // the caller cannot see.
+  return std::any_of(S.Facts.begin(), S.Facts.end(), [&](const FactValue &Fv) {
+    return !paramConditionOf(S, Fv);
+  });
 }
 
 void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {

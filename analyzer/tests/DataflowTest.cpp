@@ -50,11 +50,7 @@ struct Analysed : AnalysisResult {
 };
 
 Analysed analyse(std::vector<FunctionFacts> Fns) {
-  TUFacts TU;
-  TU.File = "t.c";
-  TU.Functions = std::move(Fns);
-  std::vector<TUFacts> TUs{TU};
-  Program P(std::move(TUs));
+  Program P(test::oneTU(std::move(Fns)));
   rules::RuleSet Rules;
   std::vector<std::unique_ptr<Checker>> Checks = createCheckers();
   auto R = analyzeProgram(P, Rules, {}, dataflowSubscribers(Checks));

@@ -5,10 +5,19 @@
 #include "facts/Facts.h"
 
 #include <string>
+#include <vector>
 
 namespace lockwise::test {
 
 /// An event of kind K on the global lock Name, at t.c:Line.
+/// A program of one translation unit, "t.c", holding Fns.
+inline std::vector<TUFacts> oneTU(std::vector<FunctionFacts> Fns) {
+  TUFacts TU;
+  TU.File = "t.c";
+  TU.Functions = std::move(Fns);
+  return {std::move(TU)};
+}
+
 inline Event lockEvent(EventKind K, const std::string &Name, unsigned Line) {
   Event E;
   E.Kind = K;

@@ -115,11 +115,7 @@ struct Probe : DataflowCheck {
 };
 
 Probe run(std::vector<FunctionFacts> Fns) {
-  TUFacts TU;
-  TU.File = "t.c";
-  TU.Functions = std::move(Fns);
-  std::vector<TUFacts> TUs{TU};
-  Program P(std::move(TUs));
+  Program P(test::oneTU(std::move(Fns)));
   rules::RuleSet Rules;
   Probe Check;
   auto R = analyzeProgram(P, Rules, {}, {&Check});
