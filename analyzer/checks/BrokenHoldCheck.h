@@ -25,7 +25,7 @@ class BrokenHoldCheck : public Checker, public DataflowCheck {
 public:
   const char *id() const override { return "broken-hold"; }
   const char *summary() const override;
-  DataflowCheck *dataflow() override { return this; }
+  std::vector<DataflowCheck *> dataflows() override { return {this}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
   llvm::Error begin(const Program &P, const rules::RuleSet &Rules,

@@ -34,10 +34,19 @@ std::vector<DataflowCheck *>
 dataflowSubscribers(const std::vector<std::unique_ptr<Checker>> &Checks) {
   std::vector<DataflowCheck *> Out;
   for (const auto &C : Checks)
-    if (DataflowCheck *D = C->dataflow();
-        D && std::find(Out.begin(), Out.end(), D) == Out.end())
-      Out.push_back(D);
+    for (DataflowCheck *D : C->dataflows())
+      if (std::find(Out.begin(), Out.end(), D) == Out.end())
+        Out.push_back(D);
   return Out;
+}
+
+const Checker *CheckContext::baselineOf(const char *Id) const {
+  if (!Baseline)
+    return nullptr;
+  for (const auto &C : *Baseline)
+    if (std::string_view(C->id()) == Id)
+      return C.get();
+  return nullptr;
 }
 
 std::vector<TraceStep> toTrace(const Chain &C) {

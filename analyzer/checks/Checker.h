@@ -2,7 +2,7 @@
 //
 // A check owns its detection, its state and its message.  Checks of the
 // lock-order graph read it after the analysis (run()); checks that need the
-// path-sensitive dataflow also subscribe to it (dataflow(), Observer.h) and
+// path-sensitive dataflow also subscribe to it (dataflows(), Observer.h) and
 // keep what they found until run() turns it into findings.
 //
 //===----------------------------------------------------------------------===//
@@ -22,11 +22,23 @@
 
 namespace lockwise {
 
+class Checker;
+
 struct CheckContext {
   const Program &Prog;
   const AnalysisResult &Result;
   const LockGraph &Graph;
   const rules::RuleSet &Rules;
+  /// A review's checks over the tree before the patch, or null: a check
+  /// may judge the patched program by what it learned there (the locking
+  /// discipline the tree follows).
+  const std::vector<std::unique_ptr<Checker>> *Baseline = nullptr;
+  /// The baseline's check of this ID, or null.
+  const Checker *baselineOf(const char *Id) const;
+  /// Judging a change (a review, Baseline set) rather than a whole
+  /// program: a finding the program cannot tell from a working guard is
+  /// still worth reporting where a patch introduces it.
+  bool judgingChange() const { return Baseline != nullptr; }
 };
 
 class Checker {
@@ -36,9 +48,9 @@ public:
   virtual const char *id() const = 0;
   /// One line for SARIF rule descriptions and the HTML report.
   virtual const char *summary() const = 0;
-  /// The check's part in the dataflow, or null.  Checks that share an
-  /// analysis return the same object; it subscribes once.
-  virtual DataflowCheck *dataflow() { return nullptr; }
+  /// The check's parts in the dataflow.  Checks that share an analysis
+  /// return the same object; it subscribes once.
+  virtual std::vector<DataflowCheck *> dataflows() { return {}; }
   virtual void run(const CheckContext &Ctx, FindingHandler &Out) const = 0;
 };
 

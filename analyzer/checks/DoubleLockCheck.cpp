@@ -12,12 +12,12 @@ class DoubleLockCheck::Observer : public FunctionObserver {
 public:
   explicit Observer(const FunctionContext &Fn) : Fn(Fn) {}
   void onReacquire(const Reacquisition &R) override {
-    if (R.Try || R.Guarded || !R.SameInstance)
+    if (R.Try || !R.SameInstance || (R.Guarded && R.GuardText.empty()))
       return;
     std::string K = R.Lock.str() + "@" + dataflow::locKey(R.Loc);
     if (!Found.count(K))
       Found[K] = DoubleLockObs{R.Lock.str(), Fn.function().Name, R.Loc, *R.Held.Site,
-                               R.Path};
+                               R.Path, R.Guarded ? R.GuardText.str() : ""};
   }
   std::map<std::string, DoubleLockObs> Found;
 
@@ -39,10 +39,14 @@ const char *DoubleLockCheck::summary() const {
          "callee) while it is already held on the same path.";
 }
 
-void DoubleLockCheck::run(const CheckContext &, FindingHandler &Out) const {
+void DoubleLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
   for (const DoubleLockObs &D : Found) {
+    if (!D.When.empty() && !Ctx.judgingChange())
+      continue;
     Finding F = newFinding(id());
     F.Message = "double lock of '" + D.Lock + "' in " + D.Function;
+    if (!D.When.empty())
+      F.Message += " when " + D.When;
     setLocation(F, D.Loc);
     F.Function = D.Function;
     F.Locks = {D.Lock};

@@ -2,8 +2,12 @@
 //
 // The engine says when a path acquires an instance it already holds and
 // the lock's semantics allow no re-take; the check decides which of those
-// are bugs: not a try-lock, not a callee's guarded acquisition, and the
-// same instance by its spelling.
+// are bugs: not a try-lock, and the same instance by its spelling.  A
+// callee's acquisition under a condition the caller cannot decide (a flag
+// in a struct, a recursion guard) is a double lock only on the paths where
+// the condition holds, which the whole program cannot tell from the guard
+// doing its job ("if (current->pid != xenwatch_pid)"): it is reported
+// where a change introduces it (a review), with the condition spelled.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_CHECKS_DOUBLELOCKCHECK_H
@@ -19,13 +23,15 @@ struct DoubleLockObs {
   SrcLoc Loc;   ///< The second acquisition (or the call leading to it).
   Chain First;  ///< How the lock was already held.
   Chain Second; ///< The chain to the second acquisition.
+  /// A callee's guarded acquisition: the condition, spelled.
+  std::string When;
 };
 
 class DoubleLockCheck : public Checker, public DataflowCheck {
 public:
   const char *id() const override { return "double-lock"; }
   const char *summary() const override;
-  DataflowCheck *dataflow() override { return this; }
+  std::vector<DataflowCheck *> dataflows() override { return {this}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
   llvm::Error begin(const Program &, const rules::RuleSet &, CheckSlot) override {

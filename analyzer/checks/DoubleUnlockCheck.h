@@ -23,7 +23,7 @@ class DoubleUnlockCheck : public Checker, public DataflowCheck {
 public:
   const char *id() const override { return "double-unlock"; }
   const char *summary() const override;
-  DataflowCheck *dataflow() override { return this; }
+  std::vector<DataflowCheck *> dataflows() override { return {this}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
   llvm::Error begin(const Program &, const rules::RuleSet &, CheckSlot) override {

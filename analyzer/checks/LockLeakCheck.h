@@ -23,7 +23,7 @@ class LockLeakCheck : public Checker, public DataflowCheck {
 public:
   const char *id() const override { return "lock-leak"; }
   const char *summary() const override;
-  DataflowCheck *dataflow() override { return this; }
+  std::vector<DataflowCheck *> dataflows() override { return {this}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
   llvm::Error begin(const Program &P, const rules::RuleSet &Rules,

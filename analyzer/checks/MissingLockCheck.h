@@ -19,7 +19,7 @@ public:
       : Needs(std::move(Needs)) {}
   const char *id() const override { return "missing-lock"; }
   const char *summary() const override;
-  DataflowCheck *dataflow() override { return Needs.get(); }
+  std::vector<DataflowCheck *> dataflows() override { return {Needs.get()}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
 private:

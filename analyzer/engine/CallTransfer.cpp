@@ -104,6 +104,7 @@ void FunctionAnalysis::applyCalleeLocks(
     New.Try = A.Try;
     New.Recursive = Recursive;
     New.Guarded = A.Guarded || guardedBeyondParams(S);
+    New.GuardText = A.Guarded ? A.GuardText : guardText(S);
     New.Text = Text;
     New.Witness = Path;
     New.Dropped = droppedThroughCall(S, Dropped);
@@ -121,7 +122,8 @@ void FunctionAnalysis::applyCalleeLocks(
                            H->Text != Text;
       if (!Managed && !Recursive && !H->Recursive && !H->Maybe &&
           !(H->LockMode == Mode::Shared && A.LockMode == Mode::Shared)) {
-        Reacquisition R{S, *H, L, E.Loc, Path, A.Try, A.Guarded, !OtherInstance};
+        Reacquisition R{S, *H, L, E.Loc, Path, A.Try, A.Guarded, !OtherInstance,
+                        A.GuardText};
         notify([&](FunctionObserver &O) { O.onReacquire(R); });
       }
       continue;

@@ -75,6 +75,7 @@ SummaryAcquire FunctionAnalysis::summaryOf(const Event &E, const PathState &S,
   New.Recursive = E.Recursive;
   New.RecursiveParam = E.RecursiveParam;
   New.Guarded = guardedBeyondParams(S);
+  New.GuardText = guardText(S);
   New.Text = E.Lock.Text;
   New.Witness = Path;
   New.Dropped = droppedOnEntry(S);

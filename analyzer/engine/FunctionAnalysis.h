@@ -148,6 +148,8 @@ private:
   /// Whether S's branch facts include one that is not a condition on this
   /// function's parameters (SummaryAcquire::Guarded).
   bool guardedBeyondParams(const PathState &S) const;
+  /// The first condition guardedBeyondParams() finds, spelled.
+  Symbol guardText(const PathState &S) const;
   /// A callee's holder for CalleeLock (SummaryAcquire::Holder), in this
   /// function's terms: the callee's own, else what the argument its owner
   /// parameter receives is held in.

@@ -156,6 +156,13 @@ bool FunctionAnalysis::guardedBeyondParams(const PathState &S) const {
   });
 }
 
+Symbol FunctionAnalysis::guardText(const PathState &S) const {
+  for (const FactValue &Fv : S.Facts)
+    if (!paramConditionOf(S, Fv))
+      return Fv.Value ? Fv.Key : Symbol("!(" + Fv.Key + ")");
+  return Symbol();
+}
+
 void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
   const LockKey Lock = New.Lock;
   if (Lock.empty())
@@ -195,6 +202,8 @@ void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {
     }
     A.Recursive |= New.Recursive;
     A.Guarded &= New.Guarded;
+    if (!A.Guarded)
+      A.GuardText = Symbol();
     // Taken under either condition: keep only what both agree on.
     keepCommon(A.When, New.When);
     return;

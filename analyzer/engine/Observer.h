@@ -91,6 +91,8 @@ struct Reacquisition {
   /// The spellings say it is the instance held, not another object of the
   /// class ("a->lock" then "b->lock").
   bool SameInstance = true;
+  /// Guarded: one condition it is taken under, spelled.
+  Symbol GuardText;
 };
 
 /// A release of a lock this path does not hold and released before.

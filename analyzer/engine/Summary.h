@@ -57,6 +57,9 @@ struct SummaryAcquire {
   /// no double-lock.  A condition on a parameter is in When instead, which
   /// a caller's constants decide ("if (lock) device_lock(dev)").
   bool Guarded = false;
+  /// One branch condition a Guarded acquisition is taken under, spelled
+  /// ("ctx->sigchld_user_registered", "!(v->arch.esr_lock_held)").
+  Symbol GuardText;
   Symbol Text;
   Chain Witness; ///< From the function's entry down to the acquisition.
   /// Locks held on entry that every path releases before this acquisition

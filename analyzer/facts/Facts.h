@@ -65,6 +65,10 @@ struct LockRef {
 struct ArgInfo {
   LockRef Lock;            ///< The lock the argument points at, if any.
   bool HasInt = false;     ///< An integer constant (recursion flags).
+  /// A pointer argument to an object no other thread can see yet: one the
+  /// caller allocated (every value of the local is an allocator's result)
+  /// or a struct on its stack.
+  bool NewObject = false;
   /// A pointer argument: whose object it designates (OwnerAny, OwnerCurrent
   /// or the caller's parameter index), for the caller_instances rule.
   int8_t Origin = OwnerAny;
@@ -134,7 +138,11 @@ struct Event {
   bool KillsMemory = false; ///< A call: facts about memory may change.
   // Access.
   bool IsWrite = false;
+  /// The accessed object is new (ArgInfo::NewObject): not shared yet.
+  bool NewObject = false;
   int RecursiveParam = -1; ///< Recursion decided by this parameter.
+  /// Access: the object is the one this pointer parameter points at.
+  int ObjectParam = -1;
   int TryId = -1;
   /// Return: the returned value when it is known here: 0 (0 or NULL), 1
   /// (a non-zero constant or an address), ReturnsErrorPointer, -1 unknown.

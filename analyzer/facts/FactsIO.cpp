@@ -71,6 +71,7 @@ void to_json(json &J, const ArgInfo &A) {
   if (A.Origin != OwnerAny) J["o"] = A.Origin;
   if (!A.Holder.empty()) J["h"] = A.Holder;
   if (!A.Object.empty()) J["obj"] = A.Object;
+  if (A.NewObject) J["new"] = true;
   if (A.MaskedParam >= 0) {
     J["mp"] = A.MaskedParam;
     J["pm"] = A.ParamMask;
@@ -98,6 +99,8 @@ void from_json(const json &J, ArgInfo &A) {
       A.Holder = V.get<Symbol>();
     else if (K == "obj")
       A.Object = V.get<Symbol>();
+    else if (K == "new")
+      A.NewObject = V.get<bool>();
     else if (K == "mp")
       A.MaskedParam = V.get<int>();
     else if (K == "pm")
@@ -127,6 +130,8 @@ void to_json(json &J, const Event &E) {
   if (!E.Vars.empty()) J["vars"] = E.Vars;
   if (E.KillsMemory) J["mem"] = true;
   if (E.IsWrite) J["w"] = true;
+  if (E.NewObject) J["nobj"] = true;
+  if (E.ObjectParam >= 0) J["op"] = E.ObjectParam;
   if (E.Direction) J["dir"] = E.Direction;
   if (E.ChangedBits) J["bits"] = E.ChangedBits;
   if (E.RetValue >= 0) J["ret"] = E.RetValue;
@@ -181,6 +186,10 @@ void from_json(const json &J, Event &E) {
       E.KillsMemory = V.get<bool>();
     else if (K == "w")
       E.IsWrite = V.get<bool>();
+    else if (K == "nobj")
+      E.NewObject = V.get<bool>();
+    else if (K == "op")
+      E.ObjectParam = V.get<int>();
     else if (K == "dir")
       E.Direction = V.get<int>();
     else if (K == "bits")

@@ -102,6 +102,12 @@ private:
                                         bool *Indirect = nullptr);
   void visitMember(const clang::MemberExpr *ME, Block &B);
   void markWrite(const clang::Expr *LHS);
+  /// Forgets the access of a struct-valued member that is only the base of
+  /// a "." access.
+  void dropBaseAccess(const clang::Expr *Base);
+  /// Which object an access touches, as far as sharing goes: one this
+  /// function made (Event::NewObject) or a parameter's (ObjectParam).
+  void noteAccessedObject(const clang::Expr *Object, Event &Ev) const;
   /// E is exactly a local variable (or parameter): that variable.
   const clang::VarDecl *plainLocal(const clang::Expr *E) const;
 

@@ -291,6 +291,7 @@ ArgInfo Extraction::argInfo(const Expr *Arg) {
     A.Holder = Ids.holderOf(Arg, FD);
     if (hasCallbackField(Arg->getType()->getPointeeType()))
       A.Object = Objects.objectOf(Arg);
+    A.NewObject = Objects.isNew(Arg);
   }
   if (A.Lock.K != LockRef::None)
     A.Lock.Text = spelling(Arg);

@@ -168,8 +168,7 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     return;
   }
   if (auto *ME = dyn_cast<MemberExpr>(S)) {
-    if (!GuardedLeaves.empty())
-      visitMember(ME, B);
+    visitMember(ME, B);
     return;
   }
   if (auto *Cast = dyn_cast<CStyleCastExpr>(S);

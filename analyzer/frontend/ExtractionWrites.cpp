@@ -39,6 +39,29 @@ llvm::SmallVector<const Expr *, 2> storedValues(const Expr *E) {
   return Out;
 }
 
+/// The object an access touches: what the last "->" goes through, or the
+/// struct variable a chain of "." starts from.  "(&q->tx)->prod" touches q.
+const Expr *accessedObject(const MemberExpr *ME) {
+  const Expr *Object = ME;
+  while (auto *M = dyn_cast<MemberExpr>(Object)) {
+    Object = M->getBase()->IgnoreParenImpCasts();
+    auto *Addr = dyn_cast<UnaryOperator>(stripCasts(Object));
+    if (M->isArrow() && Addr && Addr->getOpcode() == UO_AddrOf) {
+      Object = Addr->getSubExpr()->IgnoreParenImpCasts();
+      continue;
+    }
+    if (M->isArrow())
+      break;
+  }
+  return Object;
+}
+
+/// The struct an access's object is.
+QualType accessedRecord(const Expr *Object) {
+  QualType T = Object->getType();
+  return T->isPointerType() ? T->getPointeeType() : T;
+}
+
 } // namespace
 
 std::string variableName(const Decl *D) {
@@ -226,13 +249,24 @@ const VarDecl *Extraction::plainLocal(const Expr *E) const {
 }
 
 void Extraction::visitMember(const MemberExpr *ME, Block &B) {
-  if (!GuardedLeaves.contains(ME->getMemberDecl()->getName()))
-    return;
+  // "vrtc->hw.cmos_index" reads cmos_index; "vrtc->hw" is only the way to
+  // it, not an access of its own.
+  if (!ME->isArrow())
+    dropBaseAccess(ME->getBase());
   LockRef R = Ids.resolveLvalue(ME, FD);
   if (R.K != LockRef::Type && R.K != LockRef::Global)
     return;
   std::string Field = R.Path.empty() ? R.Root.str() : R.Root + "." + R.Path;
-  if (!GuardedFields.contains(Field))
+  bool Ruled = GuardedLeaves.contains(ME->getMemberDecl()->getName()) &&
+               GuardedFields.contains(Field);
+  // Fields no rule names are recorded for the inference of their guards
+  // (FieldDiscipline), which relates a struct's fields to the struct's own
+  // locks: members of structs that hold a lock, not locks themselves nor
+  // functions.
+  const Expr *Object = accessedObject(ME);
+  if (!Ruled && (R.K != LockRef::Type || Ids.isLockType(ME->getType()) ||
+                 ME->getType()->isFunctionType() ||
+                 !Ids.declaresLock(accessedRecord(Object))))
     return;
   // A wait_event*() condition is evaluated without the lock by design (the
   // sleeper re-checks under the lock after waking; lost-wakeup checks the
@@ -244,8 +278,31 @@ void Extraction::visitMember(const MemberExpr *ME, Block &B) {
   Ev.Kind = EventKind::Access;
   Ev.Loc = userLoc(ME->getMemberLoc(), SM);
   Ev.Name = Field;
+  R.Text = Symbol();
+  Ev.Lock = R;
+  noteAccessedObject(Object, Ev);
   AccessEvents[ME] = {&B, B.Events.size()};
   B.Events.push_back(std::move(Ev));
+}
+
+void Extraction::noteAccessedObject(const Expr *Object, Event &Ev) const {
+  int Param = -1;
+  if (Object->getType()->isPointerType())
+    (void)Objects.objectOf(Object, &Param);
+  Ev.ObjectParam = Param;
+  Ev.NewObject = Objects.isNew(Object);
+}
+
+void Extraction::dropBaseAccess(const Expr *Base) {
+  auto It = AccessEvents.find(Base->IgnoreParenImpCasts());
+  if (It == AccessEvents.end())
+    return;
+  auto [Blk, Index] = It->second;
+  // Only an access recorded just before, and not one a rule asked for.
+  if (Index + 1 != Blk->Events.size() || GuardedFields.contains(Blk->Events[Index].Name))
+    return;
+  Blk->Events.pop_back();
+  AccessEvents.erase(It);
 }
 
 void Extraction::markWrite(const Expr *LHS) {

@@ -3,6 +3,7 @@
 #include "frontend/FunctionExtractor.h"
 #include "frontend/LockIdentity.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/Expr.h"
 
 using namespace clang;
@@ -46,6 +47,19 @@ bool zeroingAllocation(const Expr *E) {
     return false;
   llvm::StringRef Name = Callee->getName();
   return Name.contains("zalloc") || Name.contains("calloc");
+}
+
+/// A call of an allocator: a function returning a pointer that is
+/// declared one (__attribute__((malloc)), alloc_size) or says so in its
+/// name (xmalloc, kzalloc, alloc_domain_struct, libxl__zalloc).
+bool allocation(const Expr *E) {
+  auto *CE = dyn_cast_or_null<CallExpr>(stripCasts(E));
+  const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+  if (!Callee || !Callee->getReturnType()->isPointerType())
+    return false;
+  if (Callee->hasAttr<RestrictAttr>() || Callee->hasAttr<AllocSizeAttr>())
+    return true;
+  return Callee->getIdentifier() && Callee->getName().contains("alloc");
 }
 
 std::string locText(SourceLocation L, const SourceManager &SM) {
@@ -93,8 +107,10 @@ void ObjectNames::scan(const Stmt *S) {
   if (auto *UO = dyn_cast<UnaryOperator>(S); UO && UO->getOpcode() == UO_AddrOf)
     if (auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
       if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-          VD && VD->getType()->isPointerType())
+          VD && VD->getType()->isPointerType()) {
         Locals[VD] = Unknown;
+        Fresh[VD] = false;
+      }
   for (const Stmt *Child : S->children())
     scan(Child);
 }
@@ -115,6 +131,12 @@ void ObjectNames::noteLocal(const VarDecl *VD, const Expr *Value) {
     if (Object.empty())
       Object = Unknown;
   }
+  bool IsNew = !isa<ParmVarDecl>(VD) &&
+               (allocation(Value) ||
+                Value->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNull));
+  auto [F, First] = Fresh.try_emplace(VD, IsNew);
+  if (!First)
+    F->second = F->second && IsNew;
   // A parameter assigned anything no longer names the caller's object.
   auto [It, New] = Locals.try_emplace(VD, Object);
   if (!New && It->second != Object)
@@ -191,6 +213,20 @@ std::string ObjectNames::objectOf(const Expr *E, int *Param) const {
   if (It == Locals.end() || It->second == Unknown)
     return "";
   return It->second;
+}
+
+bool ObjectNames::isNew(const Expr *E) const {
+  E = stripCasts(E);
+  if (auto *UO = dyn_cast_or_null<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  auto *DRE = dyn_cast_or_null<DeclRefExpr>(E);
+  auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
+    return false;
+  if (VD->getType()->isRecordType())
+    return true;
+  auto It = Fresh.find(VD);
+  return It != Fresh.end() && It->second;
 }
 
 std::vector<FieldGroup> ObjectNames::groups() const {

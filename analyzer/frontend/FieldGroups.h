@@ -37,6 +37,11 @@ public:
   /// then *Param is the parameter E is, or -1 for an unknown object.
   std::string objectOf(const clang::Expr *E, int *Param = nullptr) const;
 
+  /// Whether the pointer E designates an object no other thread can see
+  /// yet: a local whose every value is an allocator's result (or NULL), or
+  /// the address of a struct on the stack.
+  bool isNew(const clang::Expr *E) const;
+
   /// FD's stores into objects of structs with callback fields, one group
   /// per object expression ("aodev->", "dev->aodev."), flow-insensitively.
   std::vector<FieldGroup> groups() const;
@@ -57,6 +62,8 @@ private:
   /// Pointer locals and the one object every assignment gives them ("" when
   /// they disagree, take something unknown or have their address taken).
   llvm::DenseMap<const clang::VarDecl *, std::string> Locals;
+  /// Pointer locals and whether every value they take is new (isNew()).
+  llvm::DenseMap<const clang::VarDecl *, bool> Fresh;
   struct Pending {
     FieldGroup Group;
     const clang::Expr *Base = nullptr;

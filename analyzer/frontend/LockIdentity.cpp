@@ -42,6 +42,30 @@ const Expr *stripCasts(const Expr *E) {
   return E;
 }
 
+bool LockIdentity::declaresLock(QualType T) const {
+  return declaresLock(T, 0);
+}
+
+bool LockIdentity::declaresLock(QualType T, int Depth) const {
+  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  const RecordDecl *RD = T->getAsRecordDecl();
+  RD = RD ? RD->getDefinition() : nullptr;
+  if (!RD || Depth > 16)
+    return false;
+  auto [It, New] = LockHolders.try_emplace(RD, false);
+  if (!New)
+    return It->second;
+  bool Holds = false;
+  for (const FieldDecl *F : RD->fields())
+    if (isLockType(F->getType()) || declaresLock(F->getType(), Depth + 1)) {
+      Holds = true;
+      break;
+    }
+  LockHolders[RD] = Holds;
+  return Holds;
+}
+
 bool LockIdentity::isLockType(QualType T) const {
   // Walk the sugar: "spinlock_t" is a typedef of "struct spinlock", and
   // either spelling may be the catalogued one.
@@ -477,6 +501,14 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
     ++Depth;
     if (auto *ME = dyn_cast<MemberExpr>(Cur)) {
       Reversed.push_back({ME->getMemberDecl()->getName().str(), ME->getType()});
+      // "(&q->tx)->rsp_prod_pvt" is "q->tx.rsp_prod_pvt": macros that take
+      // a struct's address (Xen's and Linux's ring macros) write it so.
+      auto *Addr = ME->isArrow() ? dyn_cast<UnaryOperator>(stripCasts(ME->getBase()))
+                                 : nullptr;
+      if (Addr && Addr->getOpcode() == UO_AddrOf) {
+        Cur = stripCasts(Addr->getSubExpr());
+        continue;
+      }
       if (ME->isArrow()) {
         QualType Pointee = ME->getBase()->getType()->getPointeeType();
         R.K = LockRef::Type;

@@ -78,6 +78,10 @@ public:
   /// Whether T (or a typedef it is spelled through) is a lock type.
   bool isLockType(clang::QualType T) const;
 
+  /// Whether the struct T holds a lock: a member of a lock type, directly
+  /// or in a struct or array member (not behind a pointer).
+  bool declaresLock(clang::QualType T) const;
+
   /// The name a struct type is known by: its tag, else its typedef name.
   static std::string recordName(clang::QualType T);
 
@@ -111,12 +115,16 @@ private:
   /// a write whose value is not known), its initialiser aside.
   llvm::ArrayRef<const clang::Expr *> assignedValues(const clang::VarDecl *VD,
                                                      const clang::FunctionDecl *FD) const;
+  bool declaresLock(clang::QualType T, int Depth) const;
+
   const clang::SourceManager &SM;
   const clang::LangOptions &LO;
   const llvm::StringSet<> &LockTypes;
   const llvm::StringSet<> &Transparent;
   const llvm::StringSet<> &RunningContext;
   /// class_by_holder: struct tag -> its constructors.
+  /// declaresLock(), by struct.
+  mutable llvm::DenseMap<const clang::RecordDecl *, bool> LockHolders;
   const llvm::StringMap<llvm::StringSet<>> &HolderTypes;
   mutable llvm::DenseMap<const clang::FunctionDecl *, Writes> Written;
   /// Variables whose origin is being computed (a = a->next).

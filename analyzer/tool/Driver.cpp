@@ -383,9 +383,11 @@ std::vector<std::string> unknownNameWarnings(const Program &P,
   return Out;
 }
 
-std::vector<Finding> findingsOf(const AnalysedProgram &A) {
+std::vector<Finding> findingsOf(const AnalysedProgram &A,
+                                const AnalysedProgram *Baseline) {
   LockGraph Graph(A.Result);
-  CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules};
+  CheckContext Ctx{*A.Prog, A.Result, Graph, A.Rules,
+                   Baseline ? &Baseline->Checks : nullptr};
   FindingCollector Collector;
   for (const auto &C : A.Checks)
     C->run(Ctx, Collector);

@@ -85,8 +85,10 @@ llvm::Expected<AnalysedProgram> analyseFacts(std::vector<TUFacts> TUs,
 std::vector<std::string> unknownNameWarnings(const Program &P,
                                              const rules::RuleSet &Rules);
 
-/// Runs every registered checker over an analysed program.
-std::vector<Finding> findingsOf(const AnalysedProgram &A);
+/// Runs every registered checker over an analysed program; a review passes
+/// the program before the patch as Baseline (CheckContext::Baseline).
+std::vector<Finding> findingsOf(const AnalysedProgram &A,
+                                const AnalysedProgram *Baseline = nullptr);
 
 /// selectCommands + extractAll + analyseFacts.  Bad inputs (no database, a
 /// file not in it) are errors; a TU that fails to parse is not.

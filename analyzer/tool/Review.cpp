@@ -53,10 +53,11 @@ llvm::Expected<ReviewResult> reviewPatch(DriverInputs &In, const std::string &Ro
   auto New = analyseFacts(std::move(After), *Rules);
   if (!New)
     return New.takeError();
+  // Both judged by what the checks learn from the tree before the patch.
   std::set<std::string> Known;
-  for (Finding &F : findingsOf(*Old))
+  for (Finding &F : findingsOf(*Old, &*Old))
     Known.insert(computeFingerprint(F));
-  for (Finding &F : findingsOf(*New)) {
+  for (Finding &F : findingsOf(*New, &*Old)) {
     F.Fingerprint = computeFingerprint(F);
     if (!Known.count(F.Fingerprint))
       Out.New.push_back(std::move(F));
