@@ -46,7 +46,7 @@ void DoubleLockCheck::run(const CheckContext &Ctx, FindingHandler &Out) const {
     Finding F = newFinding(id());
     F.Message = "double lock of '" + D.Lock + "' in " + D.Function;
     if (!D.When.empty())
-      F.Message += " when " + D.When;
+      F.Message += " when '" + D.When + "'";
     setLocation(F, D.Loc);
     F.Function = D.Function;
     F.Locks = {D.Lock};

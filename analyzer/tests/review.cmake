@@ -40,7 +40,7 @@ expect_one_finding("lock dropped from bind_to_cpu()" affinity-without-lock.patch
   "write to 'irq_info.cpu' without holding 'irq_info.lock'"
   "before the patch, bind_to_cpu held 'irq_info.lock' at its write to 'irq_info.cpu'")
 expect_one_finding("a guarded callee called under its lock" postfork-remove-under-lock.patch
-  "double lock of 'no_forking' in postfork_child when ctx->registered")
+  "double lock of 'no_forking' in postfork_child when 'ctx->registered'")
 execute_process(COMMAND ${LOCKWISE} ${common} --patch ${TD}/patches/mask-all-under-lock.patch --format json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
