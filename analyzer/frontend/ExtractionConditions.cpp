@@ -12,6 +12,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/Builtins.h"
 
 #include <algorithm>
 
@@ -144,6 +145,14 @@ std::optional<Condition> Extraction::peelNegations(const Expr *&E,
     if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
       Negated = !Negated;
       E = UO->getSubExpr();
+      continue;
+    }
+    // likely(c) / unlikely(c) is __builtin_expect(!!(c), 1 / 0): a hint
+    // about c, whose truth is c's.
+    if (auto *CE = dyn_cast<CallExpr>(E);
+        CE && CE->getBuiltinCallee() == Builtin::BI__builtin_expect &&
+        CE->getNumArgs() == 2) {
+      E = CE->getArg(0);
       continue;
     }
     auto *BO = dyn_cast<BinaryOperator>(E);
