@@ -1,8 +1,6 @@
 //===- FieldDiscipline.cpp - Guards inferred from the accesses ------------===//
 #include "checks/FieldDiscipline.h"
 
-#include "engine/Witness.h"
-
 #include <algorithm>
 #include <tuple>
 
@@ -54,6 +52,42 @@ bool locBefore(const SrcLoc &A, const SrcLoc &B) {
   return std::tie(A.File, A.Line, A.Column) < std::tie(B.File, B.Line, B.Column);
 }
 
+/// A greatest fixpoint over the call graph: each callee's value is met with
+/// what every call site contributes given its caller's current value
+/// (AtSite(Site, Caller), Caller null for a function without a value), until
+/// nothing changes.  Values start at the top and only shrink.
+template <class V, class Site, class AtSiteFn, class MeetFn>
+void shrinkOverCallSites(std::map<Symbol, V> &Values,
+                         const std::map<Symbol, std::vector<Site>> &CallsTo,
+                         AtSiteFn AtSite, MeetFn Meet) {
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &[Callee, Sites] : CallsTo) {
+      auto It = Values.find(Callee);
+      if (It == Values.end())
+        continue;
+      V Now = It->second;
+      for (const Site &S : Sites) {
+        auto Caller = Values.find(S.Caller);
+        Now = Meet(Now, AtSite(S, Caller == Values.end() ? nullptr : &Caller->second));
+      }
+      if (Now != It->second) {
+        It->second = std::move(Now);
+        Changed = true;
+      }
+    }
+  }
+}
+
+/// An access or a call site within one function: the field or callee,
+/// then the place.  A tuple, not a string: it is made for every event on
+/// every path state.
+using SiteKey = std::tuple<Symbol, Symbol, unsigned, unsigned>;
+
+SiteKey siteKey(Symbol What, const SrcLoc &L) {
+  return {What, L.File, L.Line, L.Column};
+}
+
 } // namespace
 
 class FieldDiscipline::Observer : public FunctionObserver {
@@ -78,7 +112,7 @@ public:
     if (E.Kind != EventKind::Access || E.Lock.K != LockRef::Type ||
         E.NewObject || C.Ruled.count(E.Name))
       return;
-    auto [It, New] = Seen.try_emplace(dataflow::locKey(E.Loc) + ">" + E.Name);
+    auto [It, New] = Seen.try_emplace(siteKey(E.Name, E.Loc));
     Access &A = It->second;
     if (New) {
       A = Access{Fn.function().Key, E.Loc,         E.Name,
@@ -89,8 +123,7 @@ public:
     A.Held = intersect(A.Held, heldOn(S));
   }
   void onCallee(const CalleeEffects &Call, PathState &S) override {
-    auto [It, New] =
-        Calls.try_emplace({Symbol(Call.Target), dataflow::locKey(Call.Call.Loc)});
+    auto [It, New] = Calls.try_emplace(siteKey(Symbol(Call.Target), Call.Call.Loc));
     if (New)
       It->second = CallSite{Fn.function().Key, Call.Call.Loc, heldOn(S),
                             passed(Call.Call.Args)};
@@ -113,8 +146,8 @@ public:
   const FunctionContext &Fn;
   FunctionUse Use;
   std::map<LockKey, Symbol> Tags;
-  std::map<std::string, Access> Seen;
-  std::map<std::pair<Symbol, std::string>, CallSite> Calls;
+  std::map<SiteKey, Access> Seen;
+  std::map<SiteKey, CallSite> Calls;
 };
 
 llvm::Error FieldDiscipline::begin(const Program &, const rules::RuleSet &Rules,
@@ -150,7 +183,7 @@ void FieldDiscipline::commit(const FunctionContext &Fn, FunctionObserver &O,
   Accesses.insert(Accesses.end(), std::make_move_iterator(Mine.begin()),
                   std::make_move_iterator(Mine.end()));
   for (auto &[K, Site] : Obs.Calls)
-    CallsTo[K.first].push_back(std::move(Site));
+    CallsTo[std::get<0>(K)].push_back(std::move(Site));
   Entry.reset();
   UnsharedParams.reset();
 }
@@ -158,36 +191,24 @@ void FieldDiscipline::commit(const FunctionContext &Fn, FunctionObserver &O,
 const std::map<Symbol, uint64_t> &FieldDiscipline::unsharedParams() const {
   if (UnsharedParams)
     return *UnsharedParams;
-  // The greatest fixpoint again: a function every call site of which is
-  // known starts with all parameters unshared, and loses those some call
-  // passes a shared (or unknown) object to.
+  // A function every call site of which is known starts with all
+  // parameters unshared, and loses those some call passes a shared (or
+  // unknown) object to.
   std::map<Symbol, uint64_t> U;
   for (const auto &[Key, Use] : Functions)
     U[Key] = Use.HasCallers && CallsTo.count(Key) ? ~uint64_t(0) : 0;
-  for (bool Changed = true; Changed;) {
-    Changed = false;
-    for (const auto &[Callee, Sites] : CallsTo) {
-      auto It = U.find(Callee);
-      if (It == U.end() || !It->second)
-        continue;
-      uint64_t Now = It->second;
-      for (const CallSite &S : Sites) {
-        auto Caller = U.find(S.Caller);
-        uint64_t CallerBits = Caller == U.end() ? 0 : Caller->second;
-        uint64_t Here = 0;
-        for (size_t I = 0; I < S.Args.size() && I < 64; ++I) {
-          int A = S.Args[I];
-          if (A == PassesNew || (A >= 0 && A < 64 && (CallerBits >> A) & 1))
-            Here |= uint64_t(1) << I;
-        }
-        Now &= Here;
-      }
-      if (Now != It->second) {
-        It->second = Now;
-        Changed = true;
-      }
+  auto AtSite = [](const CallSite &S, const uint64_t *Caller) {
+    uint64_t CallerBits = Caller ? *Caller : 0;
+    uint64_t Here = 0;
+    for (size_t I = 0; I < S.Args.size() && I < 64; ++I) {
+      int A = S.Args[I];
+      if (A == PassesNew || (A >= 0 && A < 64 && (CallerBits >> A) & 1))
+        Here |= uint64_t(1) << I;
     }
-  }
+    return Here;
+  };
+  shrinkOverCallSites(U, CallsTo, AtSite,
+                      [](uint64_t A, uint64_t B) { return A & B; });
   UnsharedParams = std::move(U);
   return *UnsharedParams;
 }
@@ -202,38 +223,26 @@ bool FieldDiscipline::unshared(const Access &A) const {
 const std::map<Symbol, Lockset> &FieldDiscipline::entryLocksets() const {
   if (Entry)
     return *Entry;
-  // The greatest fixpoint: unknown (nullopt) until a call site says, then
-  // only shrinking; a function nobody calls is entered holding nothing.
-  std::map<Symbol, std::optional<Lockset>> E;
+  // Unknown (nullopt, the top) until a call site says; a function nobody
+  // calls is entered holding nothing.  A site whose caller is still
+  // unknown constrains nothing yet.
+  using Known = std::optional<Lockset>;
+  std::map<Symbol, Known> E;
   for (const auto &[Key, Use] : Functions)
-    if (!Use.HasCallers || !CallsTo.count(Key))
-      E[Key] = Lockset{};
-    else
-      E[Key] = std::nullopt;
-  for (bool Changed = true; Changed;) {
-    Changed = false;
-    for (const auto &[Callee, Sites] : CallsTo) {
-      auto It = E.find(Callee);
-      if (It == E.end() || (It->second && It->second->empty()))
-        continue;
-      std::optional<Lockset> Now;
-      for (const CallSite &S : Sites) {
-        auto Caller = E.find(S.Caller);
-        if (Caller != E.end() && !Caller->second)
-          continue; // not known yet: no constraint
-        Lockset At = Caller == E.end() ? S.Held : unite(S.Held, *Caller->second);
-        Now = Now ? intersect(*Now, At) : At;
-      }
-      if (!Now)
-        continue;
-      if (It->second)
-        *Now = intersect(*It->second, *Now);
-      if (!It->second || *Now != *It->second) {
-        It->second = std::move(*Now);
-        Changed = true;
-      }
-    }
-  }
+    E[Key] = !Use.HasCallers || !CallsTo.count(Key) ? Known(Lockset{}) : std::nullopt;
+  auto AtSite = [](const CallSite &S, const Known *Caller) -> Known {
+    if (!Caller)
+      return S.Held;
+    if (!*Caller)
+      return std::nullopt;
+    return unite(S.Held, **Caller);
+  };
+  auto Meet = [](const Known &A, const Known &B) -> Known {
+    if (!A || !B)
+      return A ? A : B;
+    return intersect(*A, *B);
+  };
+  shrinkOverCallSites(E, CallsTo, AtSite, Meet);
   // Only reached from calls still unknown (a recursion nothing outside
   // enters): no context is known, so none is assumed.
   Entry.emplace();

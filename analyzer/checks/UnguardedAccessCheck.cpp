@@ -44,7 +44,8 @@ void UnguardedAccessCheck::run(const CheckContext &Ctx, FindingHandler &Out) con
   std::map<std::tuple<Symbol, Symbol, Symbol>, DeviantAccess> All;
   for (DeviantAccess &D : Discipline->deviants(Beliefs))
     All.try_emplace({D.Loc.File, D.Function, D.Belief.Field}, std::move(D));
-  if (Before)
+  // Judged against itself (the tree before a patch), no write lost a lock.
+  if (Before && Before->Discipline != Discipline)
     for (DeviantAccess &D : Discipline->lostLocks(*Before->Discipline))
       All.try_emplace({D.Loc.File, D.Function, D.Belief.Field}, std::move(D));
   for (const auto &[K, D] : All)

@@ -145,10 +145,11 @@ private:
   /// not written since), if any.
   std::optional<ParamCondition> paramConditionOf(const PathState &S,
                                                  const FactValue &Fv) const;
-  /// Whether S's branch facts include one that is not a condition on this
-  /// function's parameters (SummaryAcquire::Guarded).
-  bool guardedBeyondParams(const PathState &S) const;
-  /// The first condition guardedBeyondParams() finds, spelled.
+  /// The first of S's branch facts that is not a condition on this
+  /// function's parameters (SummaryAcquire::Guarded), or null.
+  const FactValue *guard(const PathState &S) const;
+  bool guardedBeyondParams(const PathState &S) const { return guard(S) != nullptr; }
+  /// guard(), spelled (SummaryAcquire::GuardText); empty when there is none.
   Symbol guardText(const PathState &S) const;
   /// A callee's holder for CalleeLock (SummaryAcquire::Holder), in this
   /// function's terms: the callee's own, else what the argument its owner

@@ -147,20 +147,21 @@ FunctionAnalysis::paramConditionOf(const PathState &S, const FactValue &Fv) cons
   return std::nullopt;
 }
 
-bool FunctionAnalysis::guardedBeyondParams(const PathState &S) const {
+const FactValue *FunctionAnalysis::guard(const PathState &S) const {
   // The facts that are conditions on parameters are the caller's to
   // decide (its constants, its own facts): only the rest is a condition
   // the caller cannot see.
-  return std::any_of(S.Facts.begin(), S.Facts.end(), [&](const FactValue &Fv) {
-    return !paramConditionOf(S, Fv);
-  });
+  for (const FactValue &Fv : S.Facts)
+    if (!paramConditionOf(S, Fv))
+      return &Fv;
+  return nullptr;
 }
 
 Symbol FunctionAnalysis::guardText(const PathState &S) const {
-  for (const FactValue &Fv : S.Facts)
-    if (!paramConditionOf(S, Fv))
-      return Fv.Value ? Fv.Key : Symbol("!(" + Fv.Key + ")");
-  return Symbol();
+  const FactValue *Fv = guard(S);
+  if (!Fv)
+    return Symbol();
+  return Fv->Value ? Fv->Key : Symbol("!(" + Fv->Key + ")");
 }
 
 void FunctionAnalysis::summariseAcquire(SummaryAcquire New) {

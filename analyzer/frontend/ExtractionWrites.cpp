@@ -44,12 +44,11 @@ llvm::SmallVector<const Expr *, 2> storedValues(const Expr *E) {
 const Expr *accessedObject(const MemberExpr *ME) {
   const Expr *Object = ME;
   while (auto *M = dyn_cast<MemberExpr>(Object)) {
-    Object = M->getBase()->IgnoreParenImpCasts();
-    auto *Addr = dyn_cast<UnaryOperator>(stripCasts(Object));
-    if (M->isArrow() && Addr && Addr->getOpcode() == UO_AddrOf) {
-      Object = Addr->getSubExpr()->IgnoreParenImpCasts();
+    if (const Expr *InPlace = arrowThroughAddress(M)) {
+      Object = InPlace;
       continue;
     }
+    Object = M->getBase()->IgnoreParenImpCasts();
     if (M->isArrow())
       break;
   }

@@ -42,6 +42,14 @@ const Expr *stripCasts(const Expr *E) {
   return E;
 }
 
+const Expr *arrowThroughAddress(const MemberExpr *ME) {
+  auto *Addr = ME->isArrow() ? dyn_cast<UnaryOperator>(stripCasts(ME->getBase()))
+                             : nullptr;
+  if (!Addr || Addr->getOpcode() != UO_AddrOf)
+    return nullptr;
+  return stripCasts(Addr->getSubExpr());
+}
+
 bool LockIdentity::declaresLock(QualType T) const {
   return declaresLock(T, 0);
 }
@@ -501,12 +509,8 @@ LockRef LockIdentity::resolveObject(const Expr *E, const FunctionDecl *FD,
     ++Depth;
     if (auto *ME = dyn_cast<MemberExpr>(Cur)) {
       Reversed.push_back({ME->getMemberDecl()->getName().str(), ME->getType()});
-      // "(&q->tx)->rsp_prod_pvt" is "q->tx.rsp_prod_pvt": macros that take
-      // a struct's address (Xen's and Linux's ring macros) write it so.
-      auto *Addr = ME->isArrow() ? dyn_cast<UnaryOperator>(stripCasts(ME->getBase()))
-                                 : nullptr;
-      if (Addr && Addr->getOpcode() == UO_AddrOf) {
-        Cur = stripCasts(Addr->getSubExpr());
+      if (const Expr *InPlace = arrowThroughAddress(ME)) {
+        Cur = InPlace;
         continue;
       }
       if (ME->isArrow()) {

@@ -150,6 +150,11 @@ const clang::Expr *statementExprValue(const clang::StmtExpr *SE);
 /// Strips parentheses, implicit and explicit casts.
 const clang::Expr *stripCasts(const clang::Expr *E);
 
+/// For "(&X)->f", X (casts aside): the arrow reaches a member of X in
+/// place, as "X.f" does -- macros that take a struct's address write it so
+/// (Xen's and Linux's ring macros: "(&q->tx)->rsp_prod_pvt").  Else null.
+const clang::Expr *arrowThroughAddress(const clang::MemberExpr *ME);
+
 } // namespace lockwise
 
 #endif
