@@ -1,7 +1,5 @@
 //===- LockGraph.cpp ------------------------------------------------------===//
 #include "graph/LockGraph.h"
-
-#include <functional>
 #include "engine/Scc.h"
 
 #include "llvm/Support/JSON.h"
