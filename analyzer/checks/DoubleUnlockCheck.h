@@ -1,7 +1,7 @@
 //===- DoubleUnlockCheck.h - The 'double-unlock' check --------------------===//
 //
 // A release of a lock the path released before and does not hold, spelled
-// as the same instance.
+// as the same instance; or of a lock the path tried to take and failed.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKWISE_CHECKS_DOUBLEUNLOCKCHECK_H
@@ -17,6 +17,8 @@ struct DoubleUnlockObs {
   SrcLoc Loc;
   Chain Second;       ///< The chain to the second release.
   Chain FirstRelease; ///< Where it was released before on this path.
+  /// Never taken: FirstRelease is the try-lock that failed.
+  bool NotTaken = false;
 };
 
 class DoubleUnlockCheck : public Checker, public DataflowCheck {
@@ -26,7 +28,8 @@ public:
   std::vector<DataflowCheck *> dataflows() override { return {this}; }
   void run(const CheckContext &Ctx, FindingHandler &Out) const override;
 
-  llvm::Error begin(const Program &, const rules::RuleSet &, CheckSlot) override {
+  llvm::Error begin(const Program &, const rules::RuleSet &, CheckSlot S) override {
+    Slot = S;
     return llvm::Error::success();
   }
   std::unique_ptr<FunctionObserver> observe(const FunctionContext &Fn) override;
@@ -35,6 +38,8 @@ public:
 
 private:
   class Observer;
+  class FailedTries;
+  CheckSlot Slot;
   std::vector<DoubleUnlockObs> Found;
 };
 

@@ -17,10 +17,19 @@ class LockLeakCheck::Observer : public FunctionObserver {
 public:
   explicit Observer(const FunctionContext &Fn) : Fn(Fn) {}
   void onExit(const std::vector<PathState> &ExitStates) override;
+  // A reference released only for some identities of its holder ("if ( d
+  // != dom_io ) rcu_unlock_domain(d)") is no evidence that the paths
+  // which keep it should have released it: they may hold the values that
+  // carry none, which no path fact can tell.
+  void beforeEvent(const Event &E, PathState &) override {
+    if (E.Kind == EventKind::Release && E.ByIdentity)
+      ByIdentity.insert(dataflow::locKey(E.Loc));
+  }
   std::map<std::string, LeakObs> Found;
 
 private:
   const FunctionContext &Fn;
+  std::set<std::string> ByIdentity; ///< Where such releases are.
 };
 
 /// Held at some return and released after acquisition on another path to a
@@ -62,7 +71,8 @@ void LockLeakCheck::Observer::onExit(const std::vector<PathState> &ExitStates) {
       for (const PathState &T : ExitStates) {
         const dataflow::ReleaseMark *R = nullptr;
         for (const dataflow::ReleaseMark &M : T.Released)
-          if (M.Lock == H.Lock && M.AcquiredHere)
+          if (M.Lock == H.Lock && M.AcquiredHere &&
+              !ByIdentity.count(dataflow::locKey(M.Loc)))
             R = &M;
         if (!R || T.findHeld(H.Lock))
           continue;

@@ -364,8 +364,11 @@ FunctionAnalysis::callerSpelling(const Event &E, const std::string &Target,
     llvm::StringRef Param = Callee->Params[I].str();
     if (Param.empty() || !Text.starts_with(Param))
       continue;
+    // "p->lock" is the argument's lock; a bare "p" is a reference the
+    // parameter holds (put_pg_owner(d)'s rcu_unlock_domain(d)).
     llvm::StringRef Rest = Text.substr(Param.size());
-    if (!Rest.starts_with("->") && !Rest.starts_with("."))
+    if (!Rest.starts_with("->") && !Rest.starts_with(".") &&
+        !(Rest.empty() && !Address))
       continue;
     Symbol Arg = argFact(E, I);
     if (Arg.empty())

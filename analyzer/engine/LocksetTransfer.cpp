@@ -58,8 +58,11 @@ Symbol FunctionAnalysis::holderAt(Symbol CalleeHolder, int8_t CalleeOwner,
 
 void FunctionAnalysis::addEdge(const EdgeRequest &R, const PathState &S) {
   const LockKey &From = R.From, &To = R.To;
+  // A reference (an RCU read section) excludes nothing, so it is on no
+  // side of an order.
   if (From.empty() || To.empty() ||
-      (From == To && R.FromHolder == R.ToHolder))
+      (From == To && R.FromHolder == R.ToHolder) || Rules.isReference(From) ||
+      Rules.isReference(To))
     return;
   // How the held lock was taken, then the way to the new one: each half is
   // cut on its own (extend()), so neither loses the acquisition it ends in.
@@ -230,7 +233,8 @@ void FunctionAnalysis::acquire(PathState &S, const Acquisition &A) {
   if (A.Owner != OwnerNone && !Lock.isParam())
     Obs.Instances.insert(Lock.cls());
   ContextMask Contexts = A.Contexts | Own;
-  bool Recursive = A.Recursive || Rules.RecursiveLocks.count(Lock.cls()) != 0;
+  bool Recursive = A.Recursive || Rules.RecursiveLocks.count(Lock.cls()) != 0 ||
+                   Rules.isReference(Lock);
   if (HeldLock *H = S.findHeld(Lock)) {
     // Maybe held: this is the path where it was not.
     if (H->Maybe && !A.Try) {
@@ -302,6 +306,8 @@ void FunctionAnalysis::release(PathState &S, const LockKey &Lock,
     notify([&](FunctionObserver &O) { O.onRerelease(X); });
     return;
   }
+  UnheldRelease X{S, Lock, Text, Loc, Path};
+  notify([&](FunctionObserver &O) { O.onReleaseUnheld(X); });
   // Held by the caller: this function is (on this path) a releasing wrapper.
   S.setReleased({Lock, Loc, false, Text});
 }
@@ -356,6 +362,8 @@ void FunctionAnalysis::resolveTry(PathState &S, int TryId, bool AtomNonZero) {
       acquire(S, A);
       if (HeldLock *H = S.findHeld(T.Lock))
         H->FromTry = true;
+    } else {
+      notify([&](FunctionObserver &O) { O.onTryFailed(S, T); });
     }
     return;
   }

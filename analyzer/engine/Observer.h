@@ -105,6 +105,17 @@ struct Rerelease {
   const Chain &Path;
 };
 
+/// A release of a lock this path neither holds nor released before: the
+/// caller's lock (the function is a releasing wrapper on this path), unless
+/// the path tried to take it here and failed.
+struct UnheldRelease {
+  dataflow::PathState &State;
+  const LockKey &Lock;
+  const std::string &Text;
+  const SrcLoc &Loc;
+  const Chain &Path;
+};
+
 /// One check's view of one analysis of one function.  A recursive
 /// component is analysed several times; only the last observer of each
 /// function is committed.
@@ -131,6 +142,11 @@ public:
   virtual void onAcquiredThroughCall(const LockKey &Lock) {}
   virtual void onReacquire(const Reacquisition &R) {}
   virtual void onRerelease(const Rerelease &R) {}
+  /// The try-lock (or reference lookup) T on path S failed: the path goes
+  /// on without T.Lock.
+  virtual void onTryFailed(dataflow::PathState &S,
+                           const dataflow::PendingTry &T) {}
+  virtual void onReleaseUnheld(const UnheldRelease &R) {}
   /// The states at the function's exit, before its summary is built.
   virtual void onExit(const std::vector<dataflow::PathState> &ExitStates) {}
   /// The check's part of the function's summary, or null.

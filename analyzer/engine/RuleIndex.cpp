@@ -40,6 +40,9 @@ llvm::Expected<RuleIndex> indexRules(const Program &P, const rules::RuleSet &Rul
       I.DistinctGroups[Fn].push_back(G);
   for (const std::string &L : Rules.RecursiveLocks)
     I.RecursiveLocks.insert(Rules.canonical(L));
+  for (const rules::Primitive &Prim : Rules.Primitives)
+    if (Prim.Reference)
+      I.References.insert(Symbol(Rules.canonical(Prim.Class)));
   I.CrashPaths.insert(Rules.CrashPaths.begin(), Rules.CrashPaths.end());
   for (const rules::ClassByHolder &C : Rules.ClassesByHolder)
     I.HolderTypes.push_back(C.Type);

@@ -35,6 +35,12 @@ struct RuleIndex {
   /// distinct_results: function name -> the groups it is in.
   std::map<std::string, std::vector<unsigned>> DistinctGroups;
   std::set<std::string> RecursiveLocks;
+  /// Classes the primitives take as references (rules::Primitive::Reference):
+  /// nested freely, in no lock order.
+  std::set<Symbol> References;
+  bool isReference(const LockKey &L) const {
+    return !L.isParam() && References.count(L.cls()) != 0;
+  }
   std::set<std::string> CrashPaths;
   /// class_by_holder: the struct tags whose locks are classed by holder.
   std::vector<std::string> HolderTypes;

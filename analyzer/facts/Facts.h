@@ -140,6 +140,10 @@ struct Event {
   bool IsWrite = false;
   /// The accessed object is new (ArgInfo::NewObject): not shared yet.
   bool NewObject = false;
+  /// Release of a reference under a test of its holder's identity ("if
+  /// ( d != dom_io ) rcu_unlock_domain(d)"): which values of the holder
+  /// carry a reference is the test's to say, not the lockset's.
+  bool ByIdentity = false;
   int RecursiveParam = -1; ///< Recursion decided by this parameter.
   /// Access: the object is the one this pointer parameter points at.
   int ObjectParam = -1;

@@ -131,6 +131,7 @@ void to_json(json &J, const Event &E) {
   if (E.KillsMemory) J["mem"] = true;
   if (E.IsWrite) J["w"] = true;
   if (E.NewObject) J["nobj"] = true;
+  if (E.ByIdentity) J["byid"] = true;
   if (E.ObjectParam >= 0) J["op"] = E.ObjectParam;
   if (E.Direction) J["dir"] = E.Direction;
   if (E.ChangedBits) J["bits"] = E.ChangedBits;
@@ -188,6 +189,8 @@ void from_json(const json &J, Event &E) {
       E.IsWrite = V.get<bool>();
     else if (K == "nobj")
       E.NewObject = V.get<bool>();
+    else if (K == "byid")
+      E.ByIdentity = V.get<bool>();
     else if (K == "op")
       E.ObjectParam = V.get<int>();
     else if (K == "dir")

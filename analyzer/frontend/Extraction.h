@@ -188,6 +188,20 @@ private:
     return OS.str();
   }
   void collectHandleVars(const clang::Stmt *S);
+  /// How the variable holding the reference P takes or releases at CE is
+  /// spelled: the variable the result is stored in ("d = rcu_lock_...()"),
+  /// the one result_arg points at, or a release's argument; "" if none.
+  std::string referenceHolder(const clang::CallExpr *CE,
+                              const rules::Primitive &P);
+  /// Before the CFG walk: the releases of references under an if that
+  /// tests the identity of their holder (Event::ByIdentity); Tested holds
+  /// the variables the enclosing conditions compare.
+  void collectIdentityGuards(const clang::Stmt *S,
+                             llvm::SmallVectorImpl<const clang::ValueDecl *> &Tested);
+  /// "v = rcu_lock_domain(x)": the reference is held once v is written, so
+  /// the acquisition moves after the write that Value's assignment just
+  /// added (and v is known not NULL where the reference is held).
+  void holdAfterWrite(const clang::Expr *Value, Block &B);
   const rules::Primitive *classPrimitive(const clang::Expr *E) const;
 
   // --- Macros (ExtractionMacros.cpp) ---
@@ -226,6 +240,10 @@ private:
   /// Local variables holding a handle that a "class" primitive returned,
   /// and the class (libxl's "lock = libxl__lock_domain_userdata(gc, domid)").
   llvm::DenseMap<const clang::VarDecl *, std::string> HandleVars;
+  /// Calls of class primitives -> how the variable their result is stored
+  /// in is spelled (collectHandleVars()).
+  llvm::DenseMap<const clang::CallExpr *, std::string> ResultHolders;
+  llvm::DenseSet<const clang::CallExpr *> IdentityGuarded;
 };
 
 } // namespace lockwise::frontend

@@ -61,16 +61,21 @@ const rules::Primitive *Extraction::classPrimitive(const Expr *E) const {
 void Extraction::collectHandleVars(const Stmt *S) {
   if (!S)
     return;
+  auto Call = [](const Expr *E) { return cast<CallExpr>(stripCasts(E)); };
   if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
-    if (const rules::Primitive *P = classPrimitive(BO->getRHS()))
+    if (const rules::Primitive *P = classPrimitive(BO->getRHS())) {
+      ResultHolders[Call(BO->getRHS())] = spelling(BO->getLHS());
       if (auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
         if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
           HandleVars[VD] = Rules.canonical(P->Class);
+    }
   if (auto *DS = dyn_cast<DeclStmt>(S))
     for (const Decl *D : DS->decls())
       if (auto *VD = dyn_cast<VarDecl>(D))
-        if (const rules::Primitive *P = classPrimitive(VD->getInit()))
+        if (const rules::Primitive *P = classPrimitive(VD->getInit())) {
+          ResultHolders[Call(VD->getInit())] = VD->getName().str();
           HandleVars[VD] = Rules.canonical(P->Class);
+        }
   for (const Stmt *Child : S->children())
     collectHandleVars(Child);
 }
@@ -176,6 +181,7 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
   if (!primitiveLock(CE, P, Ev.Lock))
     return;
   setLockOptions(CE, P, Ev);
+  Ev.ByIdentity = IdentityGuarded.contains(CE);
   switch (P.Op) {
   case PrimitiveOp::Acquire:
     Ev.Kind = EventKind::Acquire;
@@ -216,11 +222,103 @@ void Extraction::visitPrimitive(const CallExpr *CE, const rules::Primitive &P,
   B.Events.push_back(std::move(Ev));
 }
 
+std::string Extraction::referenceHolder(const CallExpr *CE,
+                                        const rules::Primitive &P) {
+  if (P.Op == rules::PrimitiveOp::Release)
+    return P.Arg < CE->getNumArgs() ? spelling(CE->getArg(P.Arg)) : std::string();
+  if (P.ResultArg)
+    return *P.ResultArg < CE->getNumArgs() ? spelling(CE->getArg(*P.ResultArg))
+                                           : std::string();
+  if (auto It = ResultHolders.find(CE); It != ResultHolders.end())
+    return It->second;
+  // rcu_lock_domain(d) whose result is not kept: d's reference.
+  if (P.Op == rules::PrimitiveOp::Acquire && P.Arg < CE->getNumArgs())
+    return spelling(CE->getArg(P.Arg));
+  return std::string();
+}
+
+namespace {
+
+/// The variables an if condition compares with another object ("d !=
+/// dom_io", "pt_owner == d"), through &&, || and !; a test against NULL
+/// only says whether there is an object, not which.
+void identityTested(const Expr *Cond, ASTContext &Ctx,
+                    llvm::SmallVectorImpl<const ValueDecl *> &Out) {
+  Cond = Cond->IgnoreParenImpCasts();
+  if (auto *UO = dyn_cast<UnaryOperator>(Cond); UO && UO->getOpcode() == UO_LNot)
+    return identityTested(UO->getSubExpr(), Ctx, Out);
+  auto *BO = dyn_cast<BinaryOperator>(Cond);
+  if (!BO)
+    return;
+  if (BO->isLogicalOp()) {
+    identityTested(BO->getLHS(), Ctx, Out);
+    identityTested(BO->getRHS(), Ctx, Out);
+    return;
+  }
+  if (!BO->isEqualityOp())
+    return;
+  auto IsNull = [&](const Expr *E) {
+    return E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+           Expr::NPCK_NotNull;
+  };
+  const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+  const Expr *R = BO->getRHS()->IgnoreParenImpCasts();
+  if (IsNull(L) || IsNull(R) || !L->getType()->isPointerType())
+    return;
+  for (const Expr *Side : {L, R})
+    if (auto *DRE = dyn_cast<DeclRefExpr>(Side))
+      Out.push_back(DRE->getDecl());
+}
+
+} // namespace
+
+void Extraction::collectIdentityGuards(const Stmt *S,
+                                       llvm::SmallVectorImpl<const ValueDecl *> &Tested) {
+  if (!S)
+    return;
+  if (auto *CE = dyn_cast<CallExpr>(S); CE && !Tested.empty())
+    if (const rules::Primitive *P = Rules.findPrimitive(directCalleeName(CE));
+        P && P->Reference && P->Op == rules::PrimitiveOp::Release &&
+        P->Arg < CE->getNumArgs())
+      if (auto *DRE = dyn_cast<DeclRefExpr>(stripCasts(CE->getArg(P->Arg)));
+          DRE && llvm::is_contained(Tested, DRE->getDecl()))
+        IdentityGuarded.insert(CE);
+  if (auto *If = dyn_cast<IfStmt>(S)) {
+    size_t Before = Tested.size();
+    identityTested(If->getCond(), Ctx, Tested);
+    collectIdentityGuards(If->getThen(), Tested);
+    collectIdentityGuards(If->getElse(), Tested);
+    Tested.resize(Before);
+    collectIdentityGuards(If->getCond(), Tested);
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    collectIdentityGuards(Child, Tested);
+}
+
+void Extraction::holdAfterWrite(const Expr *Value, Block &B) {
+  const rules::Primitive *P = classPrimitive(Value);
+  if (!P || !P->Reference || P->Op != rules::PrimitiveOp::Acquire)
+    return;
+  SrcLoc L = userLoc(cast<CallExpr>(stripCasts(Value))->getBeginLoc(), SM);
+  for (size_t I = B.Events.size(); I-- > 0;)
+    if (B.Events[I].Kind == EventKind::Acquire && B.Events[I].Loc == L) {
+      Event Ev = std::move(B.Events[I]);
+      B.Events.erase(B.Events.begin() + I);
+      B.Events.push_back(std::move(Ev));
+      return;
+    }
+}
+
 bool Extraction::primitiveLock(const CallExpr *CE, const rules::Primitive &P,
                                LockRef &Lock) {
   if (!P.Class.empty()) {
     Lock.K = LockRef::Global;
     Lock.Root = Lock.Text = Rules.canonical(P.Class);
+    // A reference's instance is the variable that holds it.
+    if (std::string Holder = P.Reference ? referenceHolder(CE, P) : "";
+        !Holder.empty())
+      Lock.Text = Holder;
   } else if (P.Handle) {
     // Only a handle this function obtained names a lock we know; the same
     // release function frees other file locks too.

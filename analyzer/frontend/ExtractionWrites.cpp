@@ -86,6 +86,7 @@ void Extraction::visitAssignment(const BinaryOperator *BO, Block &B) {
       DRE && BO->getOpcode() == BO_Assign) {
     noteAssigned(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS(), B);
     bindTry(BO->getRHS(), DRE->getDecl()->getNameAsString(), B);
+    holdAfterWrite(BO->getRHS(), B);
   }
   noteFunctionPointerStore(BO);
 }
@@ -122,6 +123,7 @@ void Extraction::visitDecl(const DeclStmt *DS, Block &B) {
       continue;
     noteAssigned(VD, VD->getInit(), B);
     bindTry(VD->getInit(), VD->getNameAsString(), B);
+    holdAfterWrite(VD->getInit(), B);
     if (VD->getType()->isFunctionPointerType())
       for (const Expr *Value : storedValues(VD->getInit()))
         if (auto *Fn = designatedFunction(Value)) {

@@ -245,7 +245,8 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
       continue;
     checkKeys(E, P,
               {"name", "names", "op", "arg", "mode", "recursive", "irq",
-               "success", "sleeps", "recursive_arg", "class", "handle"},
+               "success", "sleeps", "recursive_arg", "class", "handle", "reference",
+               "result_arg"},
               "a primitive");
     Primitive Prim;
     Prim.Pos = pos(P);
@@ -278,6 +279,13 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
       }
       Prim.RecursiveArg = It->get<unsigned>();
     }
+    if (auto It = E.find("result_arg"); It != E.end()) {
+      if (!It->is_number_unsigned()) {
+        error(P + "/result_arg", "'result_arg' must be an argument index");
+        continue;
+      }
+      Prim.ResultArg = It->get<unsigned>();
+    }
     std::string Mode = "exclusive";
     optionalString(E, P, "mode", Mode);
     if (Mode == "shared")
@@ -304,6 +312,7 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     Flag("irq", Prim.DisablesIrq);
     Flag("sleeps", Prim.Sleeps);
     Flag("handle", Prim.Handle);
+    Flag("reference", Prim.Reference);
     optionalString(E, P, "class", Prim.Class);
     if (!Prim.Class.empty() && Prim.Op != PrimitiveOp::Acquire &&
         Prim.Op != PrimitiveOp::TryAcquire && Prim.Op != PrimitiveOp::Release &&
@@ -317,6 +326,13 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     if (Prim.Handle && Prim.Op != PrimitiveOp::Release)
       error(P + "/handle", "'handle' is for release primitives that take the "
                            "handle an acquire with 'class' returned");
+    if (Prim.Reference && Prim.Class.empty())
+      error(P + "/reference", "a reference names its 'class' (the variable "
+                              "holding it is the instance)");
+    if (Prim.ResultArg && (!Prim.Reference || (Prim.Op != PrimitiveOp::Acquire &&
+                                               Prim.Op != PrimitiveOp::TryAcquire)))
+      error(P + "/result_arg", "'result_arg' is for acquire and try primitives "
+                               "of a reference that store it through an argument");
 
     std::vector<std::string> Names;
     if (auto It = E.find("names"); It != E.end())

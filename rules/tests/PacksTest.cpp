@@ -296,7 +296,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
       Keys(D["primitive"]["properties"]),
       (std::set<std::string>{"name", "names", "op", "arg", "mode", "recursive",
                              "irq", "success", "sleeps", "recursive_arg",
-                             "class", "handle"}));
+                             "class", "handle", "reference", "result_arg"}));
   EXPECT_EQ(Keys(D["hierarchy"]["properties"]),
             (std::set<std::string>{"name", "order", "why",
                                    "running_context_last"}));

@@ -88,6 +88,32 @@ TEST(RuleLoader, HandlePrimitivesNameTheirClass) {
   EXPECT_TRUE(Unlock->Handle);
 }
 
+TEST(RuleLoader, ReferencesNameTheirClassAndWhereTheyAreStored) {
+  RuleSet Rules;
+  std::vector<Diagnostic> Diags;
+  const char *Text = R"({"primitives": [
+      {"op": "try", "name": "by_id", "class": "dom.ref", "reference": true},
+      {"op": "try", "name": "remote", "class": "dom.ref", "reference": true,
+       "success": "zero", "result_arg": 1},
+      {"op": "release", "name": "put", "class": "dom.ref", "reference": true}]})";
+  ASSERT_TRUE(loadRuleText(Text, "t.jsonc", Rules, Diags));
+  EXPECT_TRUE(Diags.empty());
+  const Primitive *Remote = Rules.findPrimitive("remote");
+  ASSERT_NE(Remote, nullptr);
+  EXPECT_TRUE(Remote->Reference);
+  ASSERT_TRUE(Remote->ResultArg.has_value());
+  EXPECT_EQ(*Remote->ResultArg, 1u);
+  EXPECT_TRUE(Rules.findPrimitive("put")->Reference);
+  // A reference's instance is a variable, its class must be named; only
+  // an acquisition stores it.
+  RuleSet Bad;
+  expectErrors("{\"primitives\": [\n"
+               "  {\"op\": \"acquire\", \"name\": \"a\", \"reference\": true},\n"
+               "  {\"op\": \"release\", \"name\": \"r\", \"class\": \"c\", \"reference\": true, \"result_arg\": 0},\n"
+               "  {\"op\": \"try\", \"name\": \"t\", \"class\": \"c\", \"result_arg\": 1}]}",
+               {{2, "'class'"}, {3, "'result_arg'"}, {4, "'result_arg'"}}, Bad);
+}
+
 TEST(RuleLoader, HandleKeysOnTheWrongOpAreErrors) {
   RuleSet Rules;
   expectErrors("{\"primitives\": [\n"

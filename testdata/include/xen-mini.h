@@ -104,4 +104,13 @@ static inline void unlock_page_alloc(struct p2m_domain *p2m)
   spin_unlock(&p2m->domain->page_alloc_lock);
 }
 
+/* sched.h: domain references (an RCU read section each), taken by id or
+ * on a domain at hand, and ended by rcu_unlock_domain(). */
+typedef unsigned short domid_t;
+struct domain *rcu_lock_domain_by_id(domid_t dom);
+struct domain *rcu_lock_domain_by_any_id(domid_t dom);
+int rcu_lock_remote_domain_by_id(domid_t dom, struct domain **d);
+struct domain *rcu_lock_domain(struct domain *d);
+void rcu_unlock_domain(struct domain *d);
+
 #endif

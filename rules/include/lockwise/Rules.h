@@ -74,6 +74,15 @@ struct Primitive {
   /// release: the argument is a handle a "class" primitive returned; the
   /// class released is the one that handle was obtained for.
   bool Handle = false;
+  /// The class is a reference, not a lock (Xen's rcu_lock_domain_by_id()
+  /// and rcu_unlock_domain()): balanced like a lock on every path, nested
+  /// freely, ordering nothing.  Its instance is the variable that holds
+  /// it: acquire and try store it in their result (or through ResultArg),
+  /// release takes it as argument Arg.
+  bool Reference = false;
+  /// acquire/try of a reference: the reference is stored through this
+  /// argument (rcu_lock_remote_domain_by_id(dom, &d)), not returned.
+  std::optional<unsigned> ResultArg;
   SourcePos Pos;
 };
 
