@@ -112,6 +112,12 @@ enum class EventKind : uint8_t {
   /// "if (p2m_locked_by_me(p))": an is-held primitive tested by a branch
   /// (TryId names the test); where it is true, the lock is held.
   HeldTest,
+  /// Interrupts disabled, enabled, or restored to what the latest disable
+  /// found (the asm of local_irq_disable(), local_irq_enable(),
+  /// local_irq_restore()).
+  IrqDisable,
+  IrqEnable,
+  IrqRestore,
 };
 
 enum class Mode : uint8_t { Exclusive, Shared };
@@ -144,6 +150,9 @@ struct Event {
   /// ( d != dom_io ) rcu_unlock_domain(d)"): which values of the holder
   /// carry a reference is the test's to say, not the lockset's.
   bool ByIdentity = false;
+  /// Acquire/TryAcquire by a primitive that checks the interrupt state
+  /// (rules::Primitive::IrqChecked).
+  bool IrqChecked = false;
   int RecursiveParam = -1; ///< Recursion decided by this parameter.
   /// Access: the object is the one this pointer parameter points at.
   int ObjectParam = -1;

@@ -132,6 +132,7 @@ void to_json(json &J, const Event &E) {
   if (E.IsWrite) J["w"] = true;
   if (E.NewObject) J["nobj"] = true;
   if (E.ByIdentity) J["byid"] = true;
+  if (E.IrqChecked) J["irqchk"] = true;
   if (E.ObjectParam >= 0) J["op"] = E.ObjectParam;
   if (E.Direction) J["dir"] = E.Direction;
   if (E.ChangedBits) J["bits"] = E.ChangedBits;
@@ -191,6 +192,8 @@ void from_json(const json &J, Event &E) {
       E.NewObject = V.get<bool>();
     else if (K == "byid")
       E.ByIdentity = V.get<bool>();
+    else if (K == "irqchk")
+      E.IrqChecked = V.get<bool>();
     else if (K == "op")
       E.ObjectParam = V.get<int>();
     else if (K == "dir")

@@ -17,7 +17,7 @@
 namespace lockwise {
 
 /// Bumped whenever the facts model or what the frontend extracts changes.
-constexpr int FactsFormatVersion = 47;
+constexpr int FactsFormatVersion = 50;
 
 std::string factsToJson(const TUFacts &TU);
 llvm::Expected<TUFacts> factsFromJson(const std::string &Text);

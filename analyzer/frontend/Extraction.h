@@ -188,6 +188,8 @@ private:
     return OS.str();
   }
   void collectHandleVars(const clang::Stmt *S);
+  /// An asm statement from an interrupt-state macro (irq-disable, ...).
+  void visitAsm(const clang::AsmStmt *AS, Block &B);
   /// How the variable holding the reference P takes or releases at CE is
   /// spelled: the variable the result is stored in ("d = rcu_lock_...()"),
   /// the one result_arg points at, or a release's argument; "" if none.

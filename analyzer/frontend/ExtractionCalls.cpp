@@ -343,6 +343,7 @@ void Extraction::setLockOptions(const CallExpr *CE, const rules::Primitive &P,
   Ev.LockMode = P.Mode == rules::LockMode::Shared ? Mode::Shared : Mode::Exclusive;
   Ev.Recursive = P.Recursive;
   Ev.Irq = P.DisablesIrq;
+  Ev.IrqChecked = P.IrqChecked;
   Ev.Sleeps = P.Sleeps;
   if (P.RecursiveArg && *P.RecursiveArg < CE->getNumArgs()) {
     ArgInfo A = argInfo(CE->getArg(*P.RecursiveArg));

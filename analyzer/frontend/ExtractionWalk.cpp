@@ -12,6 +12,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 
@@ -192,8 +193,43 @@ void Extraction::visitElement(const Stmt *S, Block &B) {
     visitDecl(DS, B);
     return;
   }
-  if (auto *RS = dyn_cast<ReturnStmt>(S))
+  if (auto *RS = dyn_cast<ReturnStmt>(S)) {
     visitReturn(RS, B);
+    return;
+  }
+  if (auto *AS = dyn_cast<AsmStmt>(S))
+    visitAsm(AS, B);
+}
+
+void Extraction::visitAsm(const AsmStmt *AS, Block &B) {
+  // The macro the asm statement is written in names what it does.  (A
+  // statement's own location may be missing; its template string has one.)
+  SourceLocation L = AS->getBeginLoc();
+  if (auto *G = dyn_cast<GCCAsmStmt>(AS); G && L.isInvalid())
+    L = G->getAsmString()->getBeginLoc();
+  if (!L.isMacroID())
+    return;
+  StringRef Macro = Lexer::getImmediateMacroName(L, SM, Ctx.getLangOpts());
+  const rules::Primitive *P = Rules.findPrimitive(Macro);
+  if (!P)
+    return;
+  Event Ev;
+  switch (P->Op) {
+  case rules::PrimitiveOp::IrqDisable:
+    Ev.Kind = EventKind::IrqDisable;
+    break;
+  case rules::PrimitiveOp::IrqEnable:
+    Ev.Kind = EventKind::IrqEnable;
+    break;
+  case rules::PrimitiveOp::IrqRestore:
+    Ev.Kind = EventKind::IrqRestore;
+    break;
+  default:
+    return;
+  }
+  Ev.Loc = userLoc(SM.getExpansionLoc(L), SM);
+  Ev.Name = P->Name;
+  B.Events.push_back(std::move(Ev));
 }
 
 void Extraction::visitReturn(const ReturnStmt *RS, Block &B) {

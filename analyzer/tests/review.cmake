@@ -1,7 +1,8 @@
 # lockwise review on testdata: one new finding for a patch adding a leaking
 # error path, one for a patch dropping a lock the tree's accesses show
 # guards a field, one for a patch dropping the lock a write held, one for a
-# patch calling a callee that takes a held lock under a condition, none for
+# patch calling a callee that takes a held lock under a condition, one for
+# a patch taking an IRQ-safe lock with interrupts enabled, none for
 # a patch adding an access under the lock, exit 2 for malformed and
 # non-applying patches.
 set(common review --root ${TD} -p ${DB} --no-cache)
@@ -41,6 +42,9 @@ expect_one_finding("lock dropped from bind_to_cpu()" affinity-without-lock.patch
   "before the patch, bind_to_cpu held 'irq_info.lock' at its write to 'irq_info.cpu'")
 expect_one_finding("a guarded callee called under its lock" postfork-remove-under-lock.patch
   "double lock of 'no_forking' in postfork_child when 'ctx->registered'")
+expect_one_finding("an IRQ-safe lock taken with interrupts on" bridge-lock-irq-unsafe.patch
+  "\"check\": \"irq-safety\""
+  "'pci_seg.bus2bridge_lock' is taken with interrupts enabled in alloc_pdev")
 execute_process(COMMAND ${LOCKWISE} ${common} --patch ${TD}/patches/mask-all-under-lock.patch --format json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

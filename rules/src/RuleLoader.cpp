@@ -237,7 +237,10 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
       {"try", PrimitiveOp::TryAcquire},      {"wait", PrimitiveOp::Wait},
       {"wake", PrimitiveOp::Wake},           {"assert-held", PrimitiveOp::AssertHeld},
       {"is-held", PrimitiveOp::IsHeld},      {"transparent", PrimitiveOp::Transparent},
-      {"check-order", PrimitiveOp::CheckOrder}};
+      {"check-order", PrimitiveOp::CheckOrder},
+      {"irq-disable", PrimitiveOp::IrqDisable},
+      {"irq-enable", PrimitiveOp::IrqEnable},
+      {"irq-restore", PrimitiveOp::IrqRestore}};
   for (size_t I = 0; I < V.size(); ++I) {
     std::string P = Ptr + "/" + std::to_string(I);
     const json &E = V[I];
@@ -246,7 +249,7 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     checkKeys(E, P,
               {"name", "names", "op", "arg", "mode", "recursive", "irq",
                "success", "sleeps", "recursive_arg", "class", "handle", "reference",
-               "result_arg"},
+               "result_arg", "irq_checked"},
               "a primitive");
     Primitive Prim;
     Prim.Pos = pos(P);
@@ -262,7 +265,8 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     if (!Known) {
       error(P + "/op", "unknown primitive op '" + Op +
                            "' (expected acquire, release, try, wait, wake, "
-                           "assert-held, is-held, transparent or check-order)");
+                           "assert-held, is-held, transparent, check-order, "
+                           "irq-disable, irq-enable or irq-restore)");
       continue;
     }
     if (auto It = E.find("arg"); It != E.end()) {
@@ -313,6 +317,7 @@ void Reader::readPrimitives(const json &V, const std::string &Ptr) {
     Flag("sleeps", Prim.Sleeps);
     Flag("handle", Prim.Handle);
     Flag("reference", Prim.Reference);
+    Flag("irq_checked", Prim.IrqChecked);
     optionalString(E, P, "class", Prim.Class);
     if (!Prim.Class.empty() && Prim.Op != PrimitiveOp::Acquire &&
         Prim.Op != PrimitiveOp::TryAcquire && Prim.Op != PrimitiveOp::Release &&

@@ -296,7 +296,7 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
       Keys(D["primitive"]["properties"]),
       (std::set<std::string>{"name", "names", "op", "arg", "mode", "recursive",
                              "irq", "success", "sleeps", "recursive_arg",
-                             "class", "handle", "reference", "result_arg"}));
+                             "class", "handle", "reference", "result_arg", "irq_checked"}));
   EXPECT_EQ(Keys(D["hierarchy"]["properties"]),
             (std::set<std::string>{"name", "order", "why",
                                    "running_context_last"}));
@@ -317,7 +317,8 @@ TEST(Schema, IsDraft202012AndNamesEveryLoaderKey) {
   EXPECT_EQ(D["primitive"]["properties"]["op"]["enum"],
             json::parse(R"(["acquire", "release", "try", "wait", "wake",
                             "assert-held", "is-held", "transparent",
-                            "check-order"])"));
+                            "check-order", "irq-disable", "irq-enable",
+                            "irq-restore"])"));
 }
 
 // A document validates iff the loader reads it without errors or warnings.

@@ -21,6 +21,23 @@ void _write_unlock(rwlock_t *lock);
 #define spin_trylock(l) _spin_trylock(l)
 #define spin_lock_recursive(l) _spin_lock_recursive(l)
 #define spin_unlock_recursive(l) _spin_unlock_recursive(l)
+unsigned long _spin_lock_irqsave(spinlock_t *lock);
+void _spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+#define spin_lock_irqsave(l, f) ((f) = _spin_lock_irqsave(l))
+#define spin_unlock_irqrestore(l, f) _spin_unlock_irqrestore(l, f)
+void _spin_lock_irq(spinlock_t *lock);
+void _spin_unlock_irq(spinlock_t *lock);
+#define spin_lock_irq(l) _spin_lock_irq(l)
+#define spin_unlock_irq(l) _spin_unlock_irq(l)
+/* asm/system.h: the interrupt flag is set and cleared by asm statements. */
+#define local_irq_disable() asm volatile ( "cli" : : : "memory" )
+#define local_irq_enable() asm volatile ( "sti" : : : "memory" )
+#define local_save_flags(x) ({ asm volatile ( "pushf ; pop %0" : "=g" (x) ); })
+#define local_irq_save(x) ({ local_save_flags(x); local_irq_disable(); })
+#define local_irq_restore(x) \
+  ({ asm volatile ( "push %0 ; popf" : : "g" (x) : "memory" ); })
+#define spin_trylock_irqsave(l, f) \
+  ({ local_irq_save(f); spin_trylock(l) ? 1 : ({ local_irq_restore(f); 0; }); })
 
 void panic(const char *fmt, ...) __attribute__((noreturn));
 #define BUG() panic("BUG")

@@ -45,6 +45,12 @@ enum class PrimitiveOp {
   /// Checks the order as if it took the lock and dropped it at once
   /// (Linux's might_lock(), Xen's mm_enforce_order_lock_pre_*()).
   CheckOrder,
+  /// Interrupt state macros whose expansion is an asm statement (Xen's
+  /// local_irq_disable() is "cli"): disable them, enable them, or restore
+  /// what the matching save found.
+  IrqDisable,
+  IrqEnable,
+  IrqRestore,
 };
 
 enum class LockMode { Exclusive, Shared };
@@ -63,6 +69,10 @@ struct Primitive {
   std::optional<unsigned> RecursiveArg;
   bool DisablesIrq = false; ///< _irq / _irqsave variants (and their release
                             ///< re-enables).
+  /// The primitive checks that its lock is always taken with interrupts in
+  /// the same state, enabled or disabled (Xen's check_lock()): the
+  /// irq-safety check holds every class it takes to that.
+  bool IrqChecked = false;
   SuccessValue Success = SuccessValue::NonZero;
   bool Sleeps = false;      ///< Blocking acquisition (mutexes, rwsems).
   /// The lock is this class, not an argument.  acquire/try: the primitive
