@@ -90,8 +90,12 @@ public:
       if (const auto *St = S.check<IrqOffLocks>(C.Slot.Index); St && St->Disables)
         --mine(S).Disables;
       return;
-    default:
+    case EventKind::Acquire:
+    case EventKind::TryAcquire:
+    case EventKind::Release:
       break;
+    default:
+      return;
     }
     LockKey L = Fn.lockKey(E.Lock);
     bool Takes = E.Kind == EventKind::Acquire || E.Kind == EventKind::TryAcquire;
@@ -109,7 +113,7 @@ public:
     Symbol OffBy;
     Irqs State = state(S, &OffBy);
     auto [It, New] = Sites.try_emplace(
-        {Call.Target, Call.Call.Loc.Line, Call.Call.Loc.Column},
+        {Symbol(Call.Target), Call.Call.Loc.Line, Call.Call.Loc.Column},
         Site{Fn.function().Key, Call.Call.Loc});
     Site &X = It->second;
     X.Indirect = Call.Call.Callee.empty();
@@ -155,7 +159,8 @@ public:
 
   /// Uses by class, then place and interrupt state.
   std::map<std::tuple<Symbol, unsigned, unsigned, Irqs>, std::pair<Symbol, Use>> Found;
-  std::map<std::tuple<std::string, unsigned, unsigned>, Site> Sites;
+  /// By callee and place: a tuple of symbols, as it is made on every path.
+  std::map<std::tuple<Symbol, unsigned, unsigned>, Site> Sites;
 
 private:
   IrqOffLocks &mine(PathState &S) { return S.mutableCheck<IrqOffLocks>(C.Slot.Index); }
@@ -253,7 +258,7 @@ void IrqSafetyCheck::commit(const FunctionContext &Fn, FunctionObserver &O,
   for (auto &[K, ClassUse] : Obs.Found)
     Uses[ClassUse.first].push_back(std::move(ClassUse.second));
   for (auto &[K, S] : Obs.Sites)
-    CallsTo[Symbol(std::get<0>(K))].push_back(std::move(S));
+    CallsTo[std::get<0>(K)].push_back(std::move(S));
   Entry.clear();
 }
 
