@@ -90,9 +90,9 @@ public:
   // shared with the paths that took it ("out: rcu_unlock_domain(d)" after
   // the lookup of d failed), or of a try-lock's failure branch.
   void onReleaseUnheld(const UnheldRelease &R) override {
-    const auto *Tries = R.State.check<FailedTries>(Slot.Index);
     if (ByIdentity)
       return;
+    const auto *Tries = R.State.check<FailedTries>(Slot.Index);
     const FailedTries::Attempt *A = Tries ? Tries->find(R.Lock) : nullptr;
     if (!A || (!R.Text.empty() && !A->Text.empty() && A->Text.str() != R.Text))
       return;

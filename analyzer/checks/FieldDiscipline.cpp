@@ -29,11 +29,7 @@ bool contains(const Lockset &S, const LockKey &L) {
   return std::binary_search(S.begin(), S.end(), L);
 }
 
-void insertSorted(Lockset &S, const LockKey &L) {
-  auto It = std::lower_bound(S.begin(), S.end(), L);
-  if (It == S.end() || !(*It == L))
-    S.insert(It, L);
-}
+using dataflow::insertSorted;
 
 /// The class locks path S holds, or a branch found held.  A parameter's
 /// lock names no struct, so it guards no field here.

@@ -146,19 +146,15 @@ public:
       Out->Enables &= state(S) == Irqs::On;
     }
     for (const PathState &S : ExitStates)
-      if (const auto *Off = S.check<IrqOffLocks>(C.Slot.Index)) {
+      if (const auto *Off = S.check<IrqOffLocks>(C.Slot.Index))
         for (const IrqOffLocks::Entry &E : Off->Locks)
-          if (S.findHeld(E.Lock) &&
-              !std::binary_search(Out->Locks.begin(), Out->Locks.end(), E.Lock))
-            Out->Locks.insert(
-                std::lower_bound(Out->Locks.begin(), Out->Locks.end(), E.Lock),
-                E.Lock);
-      }
+          if (S.findHeld(E.Lock))
+            dataflow::insertSorted(Out->Locks, E.Lock);
   }
   std::shared_ptr<const CheckSummary> summary() override { return Out; }
 
   /// Uses by class, then place and interrupt state.
-  std::map<std::tuple<Symbol, unsigned, unsigned, Irqs>, std::pair<Symbol, Use>> Found;
+  std::map<std::tuple<Symbol, unsigned, unsigned, Irqs>, Use> Found;
   /// By callee and place: a tuple of symbols, as it is made on every path.
   std::map<std::tuple<Symbol, unsigned, unsigned>, Site> Sites;
 
@@ -190,14 +186,13 @@ private:
     Symbol OffBy;
     SrcLoc OffAt;
     Irqs State = E.Irq ? Irqs::Off : state(S, &OffBy, &OffAt);
-    Use U{Fn.function().Key, E.Loc, State, std::nullopt, SrcLoc(),
+    Use U{Fn.function().Key, E.Loc, State, Symbol(), SrcLoc(),
           E.Kind == EventKind::TryAcquire};
     if (!E.Irq && State == Irqs::Off) {
       U.OffBy = OffBy;
       U.OffAt = OffAt;
     }
-    Found.try_emplace({L.cls(), E.Loc.Line, E.Loc.Column, State},
-                      std::pair{L.cls(), std::move(U)});
+    Found.try_emplace({L.cls(), E.Loc.Line, E.Loc.Column, State}, std::move(U));
   }
   void add(PathState &S, IrqOffLocks::Entry E) {
     const auto *Off = S.check<IrqOffLocks>(C.Slot.Index);
@@ -255,8 +250,8 @@ void IrqSafetyCheck::commit(const FunctionContext &Fn, FunctionObserver &O,
   Names[Key] = Fn.function().Name;
   if (Fn.hasCallers())
     Called.insert(Key);
-  for (auto &[K, ClassUse] : Obs.Found)
-    Uses[ClassUse.first].push_back(std::move(ClassUse.second));
+  for (auto &[K, U] : Obs.Found)
+    Uses[std::get<0>(K)].push_back(std::move(U));
   for (auto &[K, S] : Obs.Sites)
     CallsTo[std::get<0>(K)].push_back(std::move(S));
   Entry.clear();
@@ -338,12 +333,12 @@ Chain IrqSafetyCheck::useChain(const std::string &Lock, const Use &U, bool On,
   Chain Out;
   if (U.State == Irqs::Entry)
     Out = pathTo(U.Function, On, Indirect);
-  else if (U.OffBy)
+  else if (!U.OffBy.empty())
     Out.push_back(WitnessStep{U.OffAt, Name,
                               Symbol("interrupts disabled here by '" +
-                                     U.OffBy->str() + "'")});
+                                     U.OffBy.str() + "'")});
   std::string How = On ? " with interrupts enabled"
-                    : U.State == Irqs::Off && !U.OffBy ? ", disabling interrupts"
+                    : U.State == Irqs::Off && U.OffBy.empty() ? ", disabling interrupts"
                                                        : " with interrupts disabled";
   Out.push_back(WitnessStep{U.Loc, Name,
                             Symbol("'" + Lock + "' acquired here in " + Name.str() + How)});

@@ -30,7 +30,6 @@
 #include "checks/Checker.h"
 
 #include <map>
-#include <optional>
 #include <set>
 
 namespace lockwise {
@@ -65,8 +64,9 @@ public:
     Symbol Function; ///< Key.
     SrcLoc Loc;
     Irqs State = Irqs::Entry;
-    /// Off by something other than the acquisition itself: what, and where.
-    std::optional<Symbol> OffBy;
+    /// Off by something other than the acquisition itself: what (empty
+    /// otherwise), and where.
+    Symbol OffBy;
     SrcLoc OffAt;
     bool Try = false;
   };

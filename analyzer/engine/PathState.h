@@ -239,6 +239,13 @@ void forgetWrites(PathState &S, const std::vector<Symbol> &Vars,
                   bool Memory, const std::vector<Symbol> &Params,
                   uint64_t ChangedBits = 0);
 
+/// Adds X to sorted A unless it is there.
+template <class T> void insertSorted(std::vector<T> &A, const T &X) {
+  auto It = std::lower_bound(A.begin(), A.end(), X);
+  if (It == A.end() || !(*It == X))
+    A.insert(It, X);
+}
+
 /// Keeps in A what B also has (both sorted).
 template <class T>
 void intersectSorted(std::vector<T> &A, const std::vector<T> &B) {

@@ -187,7 +187,15 @@ private:
     E->printPretty(OS, nullptr, clang::PrintingPolicy(Ctx.getLangOpts()));
     return OS.str();
   }
-  void collectHandleVars(const clang::Stmt *S);
+  /// One walk of the body before the CFG's: the handles class primitives
+  /// return (HandleVars, ResultHolders), and the releases of references
+  /// under an if that tests the identity of their holder
+  /// (IdentityGuarded, Event::ByIdentity); Tested holds the variables the
+  /// enclosing conditions compare.
+  void collectBodyFacts(const clang::Stmt *S,
+                        llvm::SmallVectorImpl<const clang::ValueDecl *> &Tested);
+  /// S's part of HandleVars and ResultHolders.
+  void noteHandle(const clang::Stmt *S);
   /// An asm statement from an interrupt-state macro (irq-disable, ...).
   void visitAsm(const clang::AsmStmt *AS, Block &B);
   /// How the variable holding the reference P takes or releases at CE is
@@ -195,11 +203,6 @@ private:
   /// the one result_arg points at, or a release's argument; "" if none.
   std::string referenceHolder(const clang::CallExpr *CE,
                               const rules::Primitive &P);
-  /// Before the CFG walk: the releases of references under an if that
-  /// tests the identity of their holder (Event::ByIdentity); Tested holds
-  /// the variables the enclosing conditions compare.
-  void collectIdentityGuards(const clang::Stmt *S,
-                             llvm::SmallVectorImpl<const clang::ValueDecl *> &Tested);
   /// "v = rcu_lock_domain(x)": the reference is held once v is written, so
   /// the acquisition moves after the write that Value's assignment just
   /// added (and v is known not NULL where the reference is held).
@@ -242,8 +245,8 @@ private:
   /// Local variables holding a handle that a "class" primitive returned,
   /// and the class (libxl's "lock = libxl__lock_domain_userdata(gc, domid)").
   llvm::DenseMap<const clang::VarDecl *, std::string> HandleVars;
-  /// Calls of class primitives -> how the variable their result is stored
-  /// in is spelled (collectHandleVars()).
+  /// Calls of reference primitives -> how the variable their result is
+  /// stored in is spelled (collectBodyFacts()).
   llvm::DenseMap<const clang::CallExpr *, std::string> ResultHolders;
   llvm::DenseSet<const clang::CallExpr *> IdentityGuarded;
 };

@@ -56,15 +56,12 @@ const rules::Primitive *Extraction::classPrimitive(const Expr *E) const {
   return P && !P->Class.empty() ? P : nullptr;
 }
 
-// Before the CFG walk, which may reach a release before the assignment of
-// its handle (a shared "out:" label), so that every release finds it.
-void Extraction::collectHandleVars(const Stmt *S) {
-  if (!S)
-    return;
+void Extraction::noteHandle(const Stmt *S) {
   auto Call = [](const Expr *E) { return cast<CallExpr>(stripCasts(E)); };
   if (auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
     if (const rules::Primitive *P = classPrimitive(BO->getRHS())) {
-      ResultHolders[Call(BO->getRHS())] = spelling(BO->getLHS());
+      if (P->Reference)
+        ResultHolders[Call(BO->getRHS())] = spelling(BO->getLHS());
       if (auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
         if (auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
           HandleVars[VD] = Rules.canonical(P->Class);
@@ -73,11 +70,10 @@ void Extraction::collectHandleVars(const Stmt *S) {
     for (const Decl *D : DS->decls())
       if (auto *VD = dyn_cast<VarDecl>(D))
         if (const rules::Primitive *P = classPrimitive(VD->getInit())) {
-          ResultHolders[Call(VD->getInit())] = VD->getName().str();
+          if (P->Reference)
+            ResultHolders[Call(VD->getInit())] = VD->getName().str();
           HandleVars[VD] = Rules.canonical(P->Class);
         }
-  for (const Stmt *Child : S->children())
-    collectHandleVars(Child);
 }
 
 void Extraction::visitCall(const CallExpr *CE, Block &B) {
@@ -272,10 +268,13 @@ void identityTested(const Expr *Cond, ASTContext &Ctx,
 
 } // namespace
 
-void Extraction::collectIdentityGuards(const Stmt *S,
-                                       llvm::SmallVectorImpl<const ValueDecl *> &Tested) {
+// Before the CFG walk, which may reach a release before the assignment of
+// its handle (a shared "out:" label), so that every release finds it.
+void Extraction::collectBodyFacts(const Stmt *S,
+                                  llvm::SmallVectorImpl<const ValueDecl *> &Tested) {
   if (!S)
     return;
+  noteHandle(S);
   if (auto *CE = dyn_cast<CallExpr>(S); CE && !Tested.empty())
     if (const rules::Primitive *P = Rules.findPrimitive(directCalleeName(CE));
         P && P->Reference && P->Op == rules::PrimitiveOp::Release &&
@@ -283,17 +282,17 @@ void Extraction::collectIdentityGuards(const Stmt *S,
       if (auto *DRE = dyn_cast<DeclRefExpr>(stripCasts(CE->getArg(P->Arg)));
           DRE && llvm::is_contained(Tested, DRE->getDecl()))
         IdentityGuarded.insert(CE);
-  if (auto *If = dyn_cast<IfStmt>(S)) {
+  auto *If = dyn_cast<IfStmt>(S);
+  if (If) {
     size_t Before = Tested.size();
     identityTested(If->getCond(), Ctx, Tested);
-    collectIdentityGuards(If->getThen(), Tested);
-    collectIdentityGuards(If->getElse(), Tested);
+    collectBodyFacts(If->getThen(), Tested);
+    collectBodyFacts(If->getElse(), Tested);
     Tested.resize(Before);
-    collectIdentityGuards(If->getCond(), Tested);
-    return;
   }
   for (const Stmt *Child : S->children())
-    collectIdentityGuards(Child, Tested);
+    if (!If || (Child != If->getThen() && Child != If->getElse()))
+      collectBodyFacts(Child, Tested);
 }
 
 void Extraction::holdAfterWrite(const Expr *Value, Block &B) {

@@ -87,9 +87,8 @@ std::optional<FunctionFacts> Extraction::run() {
   if (!G)
     return std::nullopt;
 
-  collectHandleVars(FD->getBody());
   llvm::SmallVector<const clang::ValueDecl *, 4> Tested;
-  collectIdentityGuards(FD->getBody(), Tested);
+  collectBodyFacts(FD->getBody(), Tested);
   FunctionFacts F = describe(*G);
   for (const CFGBlock *CB : *G) {
     Block &B = F.Blocks[CB->getBlockID()];
